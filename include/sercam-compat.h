@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sercam-compat.h - the kernel API differences sercam builds across
+ *
+ * sercam is built out of tree against 6.1 .. 6.12 (Debian 12's kernels).
+ * Every version difference the driver meets is handled here and nowhere
+ * else; a driver merged upstream would drop this file. checkpatch warns
+ * about LINUX_VERSION_CODE in it: that warning is for merged code, and is
+ * the one it is expected to give here.
+ *
+ * Copyright (C) 2026 The sercam authors
+ */
+#ifndef _SERCAM_COMPAT_H
+#define _SERCAM_COMPAT_H
+
+#include <linux/version.h>
+
+/*
+ * 6.12 moved the unaligned accessors out of asm/. (A version test rather
+ * than __has_include: Debian 12's sparse cannot parse the latter.)
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * 6.8: serdev's receive_buf() takes const u8 * and returns size_t
+ * (before: const unsigned char * and int).
+ */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define SERCAM_RX_RET		size_t
+#else
+#define SERCAM_RX_RET		int
+#endif
+
+/* 6.8: vb2_queue.min_buffers_needed became min_queued_buffers. */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define sercam_vb2_set_min_queued(q, n)	((q)->min_queued_buffers = (n))
+#else
+#define sercam_vb2_set_min_queued(q, n)	((q)->min_buffers_needed = (n))
+#endif
+
+/*
+ * 6.13: vb2 takes and drops q->lock itself around waits; before, the
+ * driver had to say so with wait_prepare/wait_finish.
+ */
+#if KERNEL_VERSION(6, 13, 0) > LINUX_VERSION_CODE
+#define SERCAM_VB2_WAIT_OPS			\
+	.wait_prepare = vb2_ops_wait_prepare,	\
+	.wait_finish = vb2_ops_wait_finish,
+#else
+#define SERCAM_VB2_WAIT_OPS
+#endif
+
+#endif /* _SERCAM_COMPAT_H */
