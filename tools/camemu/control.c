@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control channel's line protocol; see control.h and README.md.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control.h"
+
+const char ctl_help[] =
+	"ping                          -> ok pong\n"
+	"fault <spec> | fault clear    -> ok\n"
+	"faults                        -> fault <spec> lines, ok\n"
+	"unplug|plug [ADDR] [addr=A]   -> ok\n"
+	"powercycle [ADDR] [rate=R] [addr=A] -> ok\n"
+	"seed N                        -> ok\n"
+	"set KEY VALUE [addr=A]        -> ok  (capture-ms cmd-ms rate saved-rate\n"
+	"                                     poweron-rate; guest-rate R|unknown|follow)\n"
+	"status [addr=A]               -> ok addr=.. rate=.. guest=.. ...\n"
+	"log [addr=A] [since=SEQ]      -> cmd <seq> <addr> <cmd> <params|-> lines, ok <count>\n"
+	"log clear                     -> ok\n"
+	"stats | stats clear           -> stat <name> <value> lines, ok\n"
+	"frame N [addr=A]              -> ok N addr=.. res=WxH comp=.. gray=.. size=.. sha256=..\n"
+	"frames [addr=A]               -> frame N ... lines, ok <count>\n"
+	"help                          -> these lines, ok\n"
+	"quit                          -> ok bye, then the connection closes\n";
+
+static int num(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 0);
+	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
+}
+
+/* Pull "addr=A" out of the words; *cam is the first camera otherwise. */
+static int pick_cam(struct bus *b, char **w, int *nw, struct camera **cam,
+		    bool *given, struct sbuf *out)
+{
+	int j = 0;
+
+	*cam = b->ncam ? &b->cam[0] : NULL;
+	if (given)
+		*given = false;
+	for (int i = 0; i < *nw; i++) {
+		unsigned long a;
+
+		if (strncmp(w[i], "addr=", 5)) {
+			w[j++] = w[i];
+			continue;
+		}
+		if (num(w[i] + 5, 255, &a)) {
+			sbuf_printf(out, "err bad address\n");
+			return -1;
+		}
+		*cam = bus_cam_by_addr(b, (unsigned int)a);
+		if (!*cam) {
+			sbuf_printf(out, "err no camera with address %lu\n", a);
+			return -1;
+		}
+		if (given)
+			*given = true;
+	}
+	*nw = j;
+	if (!*cam) {
+		sbuf_printf(out, "err no camera\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void frame_line(struct sbuf *out, const char *prefix,
+		       const struct frame_rec *f)
+{
+	sbuf_printf(out,
+		    "%s %u addr=%u res=%ux%u comp=%u gray=%d size=%u sha256=%s\n",
+		    prefix, f->num, f->addr, f->w, f->h, f->comp, f->gray,
+		    f->size, f->sha);
+}
+
+static void do_status(struct bus *b, struct camera *c, struct sbuf *out)
+{
+	sbuf_printf(out,
+		    "ok addr=%u rate=%u guest=%u plugged=%d pktsize=%u res=%02x comp=%u bright=%u contrast=%u ir=%d frames=%zu",
+		    c->addr, c->rate,
+		    b->gmode == GUEST_UNKNOWN ? 0 : bus_guest_rate(b),
+		    c->plugged, c->pktsize, c->pres, c->comp, c->bright,
+		    c->contrast, c->ir, c->nframes);
+	sbuf_printf(out,
+		    " saved-rate=%u poweron-rate=%u capture-ms=%g cmd-ms=%g image=%d\n",
+		    c->saved_rate, c->poweron_rate, c->capture_ms, c->cmd_ms,
+		    c->have_img);
+}
+
+static void do_log(struct bus *b, char **w, int nw, struct sbuf *out)
+{
+	unsigned long since = 0, a = 0;
+	uint64_t first, count = 0;
+
+	for (int i = 1; i < nw; i++) {
+		if (!strncmp(w[i], "since=", 6) &&
+		    !num(w[i] + 6, (unsigned long)-1, &since))
+			continue;
+		if (!strncmp(w[i], "addr=", 5) && !num(w[i] + 5, 255, &a) && a)
+			continue;
+		sbuf_printf(out, "err bad argument '%s'\n", w[i]);
+		return;
+	}
+	first = b->log_floor + 1;
+	if (b->log_seq > LOG_CAP && first < b->log_seq - LOG_CAP + 1)
+		first = b->log_seq - LOG_CAP + 1;
+	if (first <= since)
+		first = since + 1;
+	for (uint64_t s = first; s <= b->log_seq; s++) {
+		const struct logent *e = &b->log[(s - 1) % LOG_CAP];
+
+		if (a && e->camaddr != a)
+			continue;
+		sbuf_printf(out, "cmd %llu %u %02x ", (unsigned long long)s,
+			    e->addr, e->cmd);
+		if (!e->plen)
+			sbuf_add(out, "-", 1);
+		for (int i = 0; i < e->plen; i++)
+			sbuf_printf(out, "%02x", e->p[i]);
+		sbuf_add(out, "\n", 1);
+		count++;
+	}
+	sbuf_printf(out, "ok %llu\n", (unsigned long long)count);
+}
+
+static void do_set(struct bus *b, struct camera *c, char **w, int nw,
+		   struct sbuf *out)
+{
+	const char *key, *val;
+	char *end;
+	double d;
+	unsigned long r;
+
+	if (nw != 3) {
+		sbuf_printf(out, "err usage: set KEY VALUE [addr=A]\n");
+		return;
+	}
+	key = w[1];
+	val = w[2];
+	if (!strcmp(key, "capture-ms") || !strcmp(key, "cmd-ms")) {
+		d = strtod(val, &end);
+		if (*end || end == val || !(d >= 0 && d <= 600000)) {
+			sbuf_printf(out, "err bad milliseconds\n");
+			return;
+		}
+		if (key[1] == 'a')
+			c->capture_ms = d;
+		else
+			c->cmd_ms = d;
+	} else if (!strcmp(key, "guest-rate")) {
+		if (!strcmp(val, "unknown")) {
+			bus_set_guest(b, GUEST_UNKNOWN, 0);
+		} else if (!strcmp(val, "follow")) {
+			bus_set_guest(b, GUEST_FOLLOW, 0);
+		} else if (num(val, MAX_RATE, &r) || r < 300) {
+			sbuf_printf(out, "err bad rate\n");
+			return;
+		} else {
+			bus_set_guest(b, GUEST_KNOWN, (uint32_t)r);
+		}
+	} else if (!strcmp(key, "rate") || !strcmp(key, "saved-rate") ||
+		   !strcmp(key, "poweron-rate")) {
+		if (num(val, MAX_RATE, &r) ||
+		    (r < 300 && !(r == 0 && key[0] == 's'))) {
+			sbuf_printf(out, "err bad rate\n");
+			return;
+		}
+		if (key[0] == 'r')
+			bus_set_rate(b, c, (uint32_t)r);
+		else if (key[0] == 's')
+			c->saved_rate = (uint32_t)r;
+		else
+			c->poweron_rate = (uint32_t)r;
+	} else if (!strcmp(key, "verbose")) {
+		b->verbose = strcmp(val, "0") != 0;
+	} else {
+		sbuf_printf(out, "err unknown key '%s'\n", key);
+		return;
+	}
+	sbuf_printf(out, "ok\n");
+}
+
+int ctl_exec(struct bus *b, const char *line, struct sbuf *out)
+{
+	char *copy = xstrdup(line), *w[16], err[160];
+	int nw = split_words(copy, w, 16), ret = 0;
+	struct camera *c;
+	unsigned long v;
+
+	if (!nw) {
+		sbuf_printf(out, "err empty command\n");
+		goto done;
+	}
+	if (!strcmp(w[0], "ping")) {
+		sbuf_printf(out, "ok pong\n");
+	} else if (!strcmp(w[0], "quit")) {
+		sbuf_printf(out, "ok bye\n");
+		ret = 1;
+	} else if (!strcmp(w[0], "help")) {
+		sbuf_printf(out, "%sok\n", ctl_help);
+	} else if (!strcmp(w[0], "fault") || !strcmp(w[0], "unplug") ||
+		   !strcmp(w[0], "plug") || !strcmp(w[0], "powercycle")) {
+		const char *spec = line;
+
+		while (*spec == ' ' || *spec == '\t')
+			spec++;
+		if (!strcmp(w[0], "fault"))
+			spec += 5;
+		if (fault_apply_spec(b, spec, err, sizeof(err)))
+			sbuf_printf(out, "err %s\n", err);
+		else
+			sbuf_printf(out, "ok\n");
+	} else if (!strcmp(w[0], "faults")) {
+		for (int i = 0; i < b->nfaults; i++) {
+			fault_describe(&b->faults[i], err, sizeof(err));
+			sbuf_printf(out, "fault %s\n", err);
+		}
+		sbuf_printf(out, "ok %d\n", b->nfaults);
+	} else if (!strcmp(w[0], "seed")) {
+		if (nw != 2 || num(w[1], (unsigned long)-1, &v)) {
+			sbuf_printf(out, "err usage: seed N\n");
+		} else {
+			prng_seed(&b->prng, v);
+			sbuf_printf(out, "ok\n");
+		}
+	} else if (!strcmp(w[0], "set")) {
+		if (!pick_cam(b, w, &nw, &c, NULL, out))
+			do_set(b, c, w, nw, out);
+	} else if (!strcmp(w[0], "status")) {
+		if (!pick_cam(b, w, &nw, &c, NULL, out)) {
+			if (nw != 1)
+				sbuf_printf(out, "err usage: status [addr=A]\n");
+			else
+				do_status(b, c, out);
+		}
+	} else if (!strcmp(w[0], "log")) {
+		if (nw == 2 && !strcmp(w[1], "clear")) {
+			b->log_floor = b->log_seq;
+			sbuf_printf(out, "ok\n");
+		} else {
+			do_log(b, w, nw, out);
+		}
+	} else if (!strcmp(w[0], "stats")) {
+		if (nw == 2 && !strcmp(w[1], "clear")) {
+			memset(b->stat, 0, sizeof(b->stat));
+			memset(b->fstat, 0, sizeof(b->fstat));
+			sbuf_printf(out, "ok\n");
+		} else if (nw == 1) {
+			for (int i = 0; i < ST_N; i++)
+				sbuf_printf(out, "stat %s %llu\n",
+					    stat_names[i],
+					    (unsigned long long)b->stat[i]);
+			for (int i = 0; i < F_NKINDS; i++)
+				sbuf_printf(out, "stat fault_%s %llu\n",
+					    fault_names[i],
+					    (unsigned long long)b->fstat[i]);
+			sbuf_printf(out, "ok\n");
+		} else {
+			sbuf_printf(out, "err usage: stats [clear]\n");
+		}
+	} else if (!strcmp(w[0], "frame")) {
+		if (pick_cam(b, w, &nw, &c, NULL, out))
+			goto done;
+		if (nw != 2 || num(w[1], 0xffffffffUL, &v)) {
+			sbuf_printf(out, "err usage: frame N [addr=A]\n");
+			goto done;
+		}
+		for (size_t i = 0; i < c->nframes; i++) {
+			if (c->frames[i].num == v) {
+				frame_line(out, "ok", &c->frames[i]);
+				goto done;
+			}
+		}
+		sbuf_printf(out, "err no frame %lu\n", v);
+	} else if (!strcmp(w[0], "frames")) {
+		if (pick_cam(b, w, &nw, &c, NULL, out))
+			goto done;
+		for (size_t i = 0; i < c->nframes; i++)
+			frame_line(out, "frame", &c->frames[i]);
+		sbuf_printf(out, "ok %zu\n", c->nframes);
+	} else {
+		sbuf_printf(out, "err unknown command '%s'\n", w[0]);
+	}
+done:
+	free(copy);
+	return ret;
+}

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fault injection: parsing "kind args... [addr=A]" specs (command line and
+ * control channel share the syntax), and looking faults up.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "camera.h"
+#include "util.h"
+
+const char *const fault_names[F_NKINDS] = {
+	[F_BYTEFLIP] = "byteflip",	[F_DROP] = "drop",
+	[F_GARBAGE] = "garbage",	[F_RXFLIP] = "rxflip",
+	[F_TRUNCATE] = "truncate",	[F_BADCRC] = "badcrc",
+	[F_STATUS] = "status",		[F_STALL] = "stall",
+	[F_UNPLUG] = "unplug",		[F_PLUG] = "plug",
+	[F_POWERCYCLE] = "powercycle",	[F_HUGELEN] = "hugelen",
+	[F_HUGESIZE] = "hugesize",	[F_WRONGADDR] = "wrongaddr",
+	[F_DUP] = "dup",		[F_REORDER] = "reorder",
+	[F_EBHEADER] = "ebheader",	[F_NOSTATUS] = "nostatus",
+};
+
+static bool is_prob(enum fault_kind k)
+{
+	return k == F_BYTEFLIP || k == F_DROP || k == F_GARBAGE ||
+	       k == F_RXFLIP;
+}
+
+static bool is_toggle(enum fault_kind k)
+{
+	return k == F_EBHEADER || k == F_NOSTATUS;
+}
+
+struct fault *fault_find(struct bus *b, const struct camera *c,
+			 enum fault_kind kind)
+{
+	for (int i = 0; i < b->nfaults; i++) {
+		struct fault *f = &b->faults[i];
+
+		if (f->kind != kind || (f->addr && f->addr != c->addr))
+			continue;
+		return f;
+	}
+	return NULL;
+}
+
+static void fault_remove(struct bus *b, struct fault *f)
+{
+	int i = (int)(f - b->faults);
+
+	memmove(&b->faults[i], &b->faults[i + 1],
+		sizeof(*f) * (size_t)(b->nfaults - i - 1));
+	b->nfaults--;
+}
+
+void fault_use(struct bus *b, struct fault *f)
+{
+	if (f->count > 1)
+		f->count--;
+	else
+		fault_remove(b, f);
+}
+
+void fault_clear(struct bus *b)
+{
+	b->nfaults = 0;
+}
+
+void fault_describe(const struct fault *f, char *buf, size_t len)
+{
+	int n;
+
+	if (is_prob(f->kind))
+		n = snprintf(buf, len, "%s %g", fault_names[f->kind], f->p);
+	else if (is_toggle(f->kind))
+		n = snprintf(buf, len, "%s 1", fault_names[f->kind]);
+	else if (f->kind == F_STALL)
+		n = snprintf(buf, len, "stall %u %u", f->value, f->count);
+	else if (f->value_set)
+		n = snprintf(buf, len, "%s %u 0x%x", fault_names[f->kind],
+			     f->count, f->value);
+	else
+		n = snprintf(buf, len, "%s %u", fault_names[f->kind],
+			     f->count);
+	if (f->addr && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " addr=%u", f->addr);
+}
+
+static int parse_num(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 0);
+	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
+}
+
+#define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static int do_power(struct bus *b, enum fault_kind k, unsigned int addr,
+		    uint32_t rate, char *err, size_t errlen)
+{
+	int n = 0;
+
+	for (int i = 0; i < b->ncam; i++) {
+		struct camera *c = &b->cam[i];
+
+		if (addr && c->addr != addr)
+			continue;
+		n++;
+		b->fstat[k]++;
+		if (k == F_UNPLUG) {
+			bus_unplug(b, c);
+		} else if (k == F_PLUG) {
+			bus_plug(b, c);
+		} else {
+			if (rate)
+				c->saved_rate = rate;
+			bus_powercycle(b, c);
+		}
+	}
+	if (!n)
+		ERR("no camera with address %u", addr);
+	return 0;
+}
+
+int fault_apply_spec(struct bus *b, const char *spec, char *err,
+		     size_t errlen)
+{
+	char *copy = xstrdup(spec), *w[8], *args[8];
+	int nw = split_words(copy, w, 8), na = 0, k, r = -1;
+	unsigned long addr = 0, rate = 0, v;
+	struct fault f = { 0 };
+
+	if (!nw) {
+		snprintf(err, errlen, "empty fault spec");
+		goto out;
+	}
+	for (int i = 1; i < nw; i++) {
+		if (!strncmp(w[i], "addr=", 5)) {
+			if (parse_num(w[i] + 5, 255, &addr) || !addr) {
+				snprintf(err, errlen, "bad address");
+				goto out;
+			}
+		} else if (!strncmp(w[i], "rate=", 5)) {
+			if (parse_num(w[i] + 5, MAX_RATE, &rate) ||
+			    rate < 300) {
+				snprintf(err, errlen, "bad rate");
+				goto out;
+			}
+		} else {
+			args[na++] = w[i];
+		}
+	}
+	if (!strcmp(w[0], "clear")) {
+		fault_clear(b);
+		r = 0;
+		goto out;
+	}
+	for (k = 0; k < F_NKINDS; k++)
+		if (!strcmp(w[0], fault_names[k]))
+			break;
+	if (k == F_NKINDS) {
+		snprintf(err, errlen, "unknown fault '%s'", w[0]);
+		goto out;
+	}
+	if (addr && !bus_cam_by_addr(b, (unsigned int)addr)) {
+		snprintf(err, errlen, "no camera with address %lu", addr);
+		goto out;
+	}
+	if (rate && k != F_POWERCYCLE) {
+		snprintf(err, errlen, "rate= only goes with powercycle");
+		goto out;
+	}
+	f.kind = (enum fault_kind)k;
+	f.addr = (unsigned int)addr;
+	f.count = 1;
+	switch (f.kind) {
+	case F_UNPLUG:
+	case F_PLUG:
+	case F_POWERCYCLE:
+		if (na > 1 || (na == 1 && f.kind != F_POWERCYCLE)) {
+			snprintf(err, errlen, "too many arguments");
+			goto out;
+		}
+		if (na == 1 && (parse_num(args[0], 254, &addr) || !addr)) {
+			snprintf(err, errlen, "bad address");
+			goto out;
+		}
+		r = do_power(b, f.kind, (unsigned int)addr, (uint32_t)rate,
+			     err, errlen);
+		goto out;
+	case F_BYTEFLIP:
+	case F_DROP:
+	case F_GARBAGE:
+	case F_RXFLIP: {
+		char *end;
+
+		if (na != 1) {
+			snprintf(err, errlen, "%s needs a probability",
+				 w[0]);
+			goto out;
+		}
+		f.p = strtod(args[0], &end);
+		if (*end || end == args[0] || !(f.p >= 0 && f.p <= 1)) {
+			snprintf(err, errlen, "probability must be 0..1");
+			goto out;
+		}
+		break;
+	}
+	case F_EBHEADER:
+	case F_NOSTATUS:
+		if (na > 1 || (na == 1 && parse_num(args[0], 1, &v))) {
+			snprintf(err, errlen, "%s takes 0 or 1", w[0]);
+			goto out;
+		}
+		f.p = na ? (double)v : 1;
+		break;
+	case F_STALL:
+		if (na < 1 || na > 2 || parse_num(args[0], 600000, &v)) {
+			snprintf(err, errlen, "stall MS [N]");
+			goto out;
+		}
+		f.value = (uint32_t)v;
+		f.value_set = true;
+		if (na == 2) {
+			if (parse_num(args[1], 1000000000, &v)) {
+				snprintf(err, errlen, "bad count");
+				goto out;
+			}
+			f.count = (uint32_t)v;
+		}
+		break;
+	default:
+		/* "next N replies" kinds, some with a value */
+		if (na > 2 || (na == 2 && f.kind != F_STATUS &&
+			       f.kind != F_HUGELEN && f.kind != F_HUGESIZE)) {
+			snprintf(err, errlen, "too many arguments");
+			goto out;
+		}
+		if (na >= 1) {
+			if (parse_num(args[0], 1000000000, &v)) {
+				snprintf(err, errlen, "bad count");
+				goto out;
+			}
+			f.count = (uint32_t)v;
+		}
+		if (na == 2) {
+			unsigned long max = f.kind == F_STATUS ? 0xff :
+					    0xffffffffUL;
+
+			if (parse_num(args[1], max, &v)) {
+				snprintf(err, errlen, "bad value");
+				goto out;
+			}
+			f.value = (uint32_t)v;
+			f.value_set = true;
+		}
+		break;
+	}
+	/* a new spec of the same kind and scope replaces the old one */
+	for (int i = 0; i < b->nfaults; i++)
+		if (b->faults[i].kind == f.kind && b->faults[i].addr == f.addr) {
+			fault_remove(b, &b->faults[i]);
+			break;
+		}
+	if ((is_prob(f.kind) || is_toggle(f.kind)) ? f.p > 0 : f.count > 0) {
+		if (b->nfaults == MAX_FAULTS) {
+			snprintf(err, errlen, "too many faults");
+			goto out;
+		}
+		b->faults[b->nfaults++] = f;
+	}
+	r = 0;
+out:
+	free(copy);
+	return r;
+}

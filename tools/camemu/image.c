@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test pattern images: colour bars and gradients, deterministic texture
+ * seeded by the frame number (so JPEG sizes are realistic), the frame
+ * number, camera address and resolution in large digits, then brightness,
+ * contrast and the IR look applied. Encoded with libjpeg(-turbo).
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <openssl/evp.h>
+
+#include "image.h"
+#include "prng.h"
+#include "util.h"
+
+static const int quality_table[5] = { 95, 80, 60, 35, 12 };
+
+int comp_quality(unsigned int comp)
+{
+	return quality_table[comp < 5 ? comp : 4];
+}
+
+/* A 5x7 bitmap font: one byte per row, bit 4 is the leftmost column. */
+struct glyph {
+	char c;
+	uint8_t row[7];
+};
+
+static const struct glyph font[] = {
+	{ '0', { 0x0e, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0e } },
+	{ '1', { 0x04, 0x0c, 0x04, 0x04, 0x04, 0x04, 0x0e } },
+	{ '2', { 0x0e, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1f } },
+	{ '3', { 0x1f, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0e } },
+	{ '4', { 0x02, 0x06, 0x0a, 0x12, 0x1f, 0x02, 0x02 } },
+	{ '5', { 0x1f, 0x10, 0x1e, 0x01, 0x01, 0x11, 0x0e } },
+	{ '6', { 0x06, 0x08, 0x10, 0x1e, 0x11, 0x11, 0x0e } },
+	{ '7', { 0x1f, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08 } },
+	{ '8', { 0x0e, 0x11, 0x11, 0x0e, 0x11, 0x11, 0x0e } },
+	{ '9', { 0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c } },
+	{ 'A', { 0x0e, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11 } },
+	{ 'F', { 0x1f, 0x10, 0x10, 0x1e, 0x10, 0x10, 0x10 } },
+	{ 'I', { 0x0e, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0e } },
+	{ 'R', { 0x1e, 0x11, 0x11, 0x1e, 0x14, 0x12, 0x11 } },
+	{ 'X', { 0x11, 0x11, 0x0a, 0x04, 0x0a, 0x11, 0x11 } },
+	{ 'G', { 0x0e, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0f } },
+	{ ' ', { 0, 0, 0, 0, 0, 0, 0 } },
+};
+
+static const struct glyph *glyph_for(char c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(font); i++)
+		if (font[i].c == c)
+			return &font[i];
+	return &font[ARRAY_SIZE(font) - 1];
+}
+
+static void put_px(uint8_t *pix, unsigned int w, unsigned int h,
+		   int x, int y, uint8_t r, uint8_t g, uint8_t b)
+{
+	uint8_t *p;
+
+	if (x < 0 || y < 0 || (unsigned int)x >= w || (unsigned int)y >= h)
+		return;
+	p = pix + 3 * ((size_t)y * w + (size_t)x);
+	p[0] = r;
+	p[1] = g;
+	p[2] = b;
+}
+
+/*
+ * Draw text at (x, y) with scale s: white glyphs on a black box, so the
+ * digits stay readable over any background.
+ */
+static void draw_text(uint8_t *pix, unsigned int w, unsigned int h,
+		      int x, int y, int s, const char *txt)
+{
+	int len = (int)strlen(txt);
+	int bw = (6 * len + 1) * s, bh = 9 * s;
+
+	for (int yy = 0; yy < bh; yy++)
+		for (int xx = 0; xx < bw; xx++)
+			put_px(pix, w, h, x + xx, y + yy, 0, 0, 0);
+	for (int i = 0; i < len; i++) {
+		const struct glyph *g = glyph_for(txt[i]);
+
+		for (int r = 0; r < 7; r++)
+			for (int c = 0; c < 5; c++) {
+				if (!(g->row[r] & (0x10 >> c)))
+					continue;
+				for (int yy = 0; yy < s; yy++)
+					for (int xx = 0; xx < s; xx++)
+					put_px(pix, w, h,
+					       x + (1 + 6 * i + c) * s + xx,
+					       y + (1 + r) * s + yy,
+					       255, 255, 255);
+			}
+	}
+}
+
+static int text_scale(unsigned int w, unsigned int h, const char *txt)
+{
+	int s = (int)h / 40;
+	int fit = (int)w / ((6 * (int)strlen(txt) + 1) + 2);
+
+	if (fit < s)
+		s = fit;
+	return s < 1 ? 1 : s;
+}
+
+static uint8_t clamp8(int v)
+{
+	return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
+}
+
+/* Colour bars: white yellow cyan green magenta red blue black. */
+static const uint8_t bars[8][3] = {
+	{ 235, 235, 235 }, { 235, 235, 16 }, { 16, 235, 235 },
+	{ 16, 235, 16 },   { 235, 16, 235 }, { 235, 16, 16 },
+	{ 16, 16, 235 },   { 16, 16, 16 },
+};
+
+/* Smooth value noise on a coarse grid (cell pixels), amplitude +-amp. */
+static int *value_noise(struct prng *pr, unsigned int w, unsigned int h,
+			unsigned int cell, int amp)
+{
+	unsigned int gw = w / cell + 2, gh = h / cell + 2;
+	int *grid = xmalloc(sizeof(int) * gw * gh);
+	int *out = xmalloc(sizeof(int) * w * h);
+
+	for (unsigned int i = 0; i < gw * gh; i++)
+		grid[i] = (int)prng_below(pr, 2 * (uint32_t)amp + 1) - amp;
+	for (unsigned int y = 0; y < h; y++) {
+		unsigned int gy = y / cell, fy = y % cell;
+
+		for (unsigned int x = 0; x < w; x++) {
+			unsigned int gx = x / cell, fx = x % cell;
+			int a = grid[gy * gw + gx], b = grid[gy * gw + gx + 1];
+			int c = grid[(gy + 1) * gw + gx];
+			int d = grid[(gy + 1) * gw + gx + 1];
+			int top = a * (int)(cell - fx) + b * (int)fx;
+			int bot = c * (int)(cell - fx) + d * (int)fx;
+
+			out[y * w + x] = (top * (int)(cell - fy) +
+					  bot * (int)fy) /
+					 (int)(cell * cell);
+		}
+	}
+	free(grid);
+	return out;
+}
+
+void pattern_render(const struct pattern_params *p, uint8_t *pix)
+{
+	unsigned int w = p->w, h = p->h;
+	struct prng pr;
+	int *blot;
+	char txt[32];
+	int s, y0, grain;
+	unsigned int cx, cy, rad;
+
+	prng_seed(&pr, 0x5348583438350000ULL ^ ((uint64_t)p->frame << 20) ^
+			       ((uint64_t)w << 8) ^ h);
+	blot = value_noise(&pr, w, h, w >= 64 ? w / 20 : 4, 15);
+	/*
+	 * Sensor grain: a downscaled picture averages it out, so it grows
+	 * with the resolution (2 up to 320 wide, 3 at 640, 5 at 1280).
+	 */
+	grain = w < 400 ? 2 : w < 800 ? 3 : 5;
+
+	/* moving disc: shows that consecutive frames differ */
+	rad = h / 8;
+	cx = (p->frame * 53u) % w;
+	cy = h * 3 / 4;
+
+	for (unsigned int y = 0; y < h; y++) {
+		for (unsigned int x = 0; x < w; x++) {
+			uint8_t *q = pix + 3 * ((size_t)y * w + x);
+			int r, g, b, v;
+			long dx = (long)x - (long)cx, dy = (long)y - (long)cy;
+
+			if (y < h * 2 / 3) {
+				const uint8_t *c = bars[x * 8 / w];
+				int f = 256 - (int)(y * 96 / h);
+
+				r = c[0] * f / 256;
+				g = c[1] * f / 256;
+				b = c[2] * f / 256;
+			} else {
+				v = (int)(x * 255 / (w - 1));
+				r = v;
+				g = (int)((y - h * 2 / 3) * 255 / (h / 3 + 1));
+				b = 255 - v;
+			}
+			if (dx * dx + dy * dy < (long)rad * rad) {
+				r = 250;
+				g = 140;
+				b = 0;
+			}
+			/* texture: smooth blotches plus fine grain */
+			v = blot[y * w + x] +
+			    (int)prng_below(&pr, 2 * (uint32_t)grain + 1) - grain;
+			q[0] = clamp8(r + v);
+			q[1] = clamp8(g + v);
+			q[2] = clamp8(b + v);
+		}
+	}
+	free(blot);
+
+	snprintf(txt, sizeof(txt), "F%u", (unsigned int)p->frame);
+	s = text_scale(w, h, txt);
+	y0 = s;
+	draw_text(pix, w, h, s, y0, s, txt);
+	y0 += 10 * s;
+	snprintf(txt, sizeof(txt), "A%u", p->addr);
+	draw_text(pix, w, h, s, y0, s, txt);
+	y0 += 10 * s;
+	snprintf(txt, sizeof(txt), "%uX%u", w, h);
+	s = text_scale(w, h, txt);
+	draw_text(pix, w, h, s, y0, s, txt);
+	if (p->ir) {
+		s = text_scale(w, h, "IR");
+		draw_text(pix, w, h, (int)w - 14 * s, s, s, "IR");
+	}
+
+	/* brightness, contrast, IR look */
+	for (size_t i = 0; i < (size_t)w * h; i++) {
+		uint8_t *q = pix + 3 * i;
+
+		if (p->ir) {
+			int l = (q[0] * 77 + q[1] * 150 + q[2] * 29) >> 8;
+
+			q[0] = q[1] = q[2] = clamp8(l + 24);
+		}
+		for (int c = 0; c < 3; c++) {
+			int v = ((int)q[c] - 128) * p->contrast / 128 + 128 +
+				((int)p->brightness - 128);
+
+			q[c] = clamp8(v);
+		}
+	}
+}
+
+struct jerr {
+	struct jpeg_error_mgr mgr;
+	jmp_buf jb;
+};
+
+static void jerr_exit(j_common_ptr cinfo)
+{
+	struct jerr *e = (struct jerr *)cinfo->err;
+
+	longjmp(e->jb, 1);
+}
+
+static void jerr_quiet(j_common_ptr cinfo, int level)
+{
+	(void)cinfo;
+	(void)level;
+}
+
+int jpeg_encode(const uint8_t *pix, unsigned int w, unsigned int h,
+		int ncomp, int quality, struct image *out)
+{
+	struct jpeg_compress_struct ci;
+	struct jerr je;
+	unsigned char *buf = NULL;
+	unsigned long len = 0;
+
+	memset(out, 0, sizeof(*out));
+	ci.err = jpeg_std_error(&je.mgr);
+	je.mgr.error_exit = jerr_exit;
+	if (setjmp(je.jb)) {
+		jpeg_destroy_compress(&ci);
+		free(buf);
+		return -1;
+	}
+	jpeg_create_compress(&ci);
+	jpeg_mem_dest(&ci, &buf, &len);
+	ci.image_width = w;
+	ci.image_height = h;
+	ci.input_components = ncomp;
+	ci.in_color_space = ncomp == 1 ? JCS_GRAYSCALE : JCS_RGB;
+	jpeg_set_defaults(&ci);
+	jpeg_set_quality(&ci, quality, TRUE);
+	jpeg_start_compress(&ci, TRUE);
+	while (ci.next_scanline < h) {
+		JSAMPROW row = (JSAMPROW)(pix + (size_t)ci.next_scanline * w *
+					  (size_t)ncomp);
+
+		jpeg_write_scanlines(&ci, &row, 1);
+	}
+	jpeg_finish_compress(&ci);
+	jpeg_destroy_compress(&ci);
+	out->data = xmalloc(len);
+	memcpy(out->data, buf, len);
+	free(buf);
+	out->size = len;
+	out->w = w;
+	out->h = h;
+	out->gray = ncomp == 1;
+	return 0;
+}
+
+int pattern_jpeg(const struct pattern_params *p, struct image *out)
+{
+	size_t npx = (size_t)p->w * p->h;
+	uint8_t *pix = xmalloc(3 * npx);
+	int r;
+
+	pattern_render(p, pix);
+	if (p->gray) {
+		for (size_t i = 0; i < npx; i++) {
+			uint8_t *q = pix + 3 * i;
+
+			pix[i] = (uint8_t)((q[0] * 77 + q[1] * 150 +
+					    q[2] * 29) >> 8);
+		}
+	}
+	r = jpeg_encode(pix, p->w, p->h, p->gray ? 1 : 3, p->quality, out);
+	free(pix);
+	return r;
+}
+
+static int jpeg_decode_common(const uint8_t *d, size_t n, uint8_t **pix,
+			      unsigned int *w, unsigned int *h, int *ncomp)
+{
+	struct jpeg_decompress_struct ci;
+	struct jerr je;
+	uint8_t *volatile buf = NULL;
+
+	ci.err = jpeg_std_error(&je.mgr);
+	je.mgr.error_exit = jerr_exit;
+	je.mgr.emit_message = jerr_quiet;
+	if (setjmp(je.jb)) {
+		jpeg_destroy_decompress(&ci);
+		free(buf);
+		return -1;
+	}
+	jpeg_create_decompress(&ci);
+	jpeg_mem_src(&ci, d, (unsigned long)n);
+	if (jpeg_read_header(&ci, TRUE) != JPEG_HEADER_OK) {
+		jpeg_destroy_decompress(&ci);
+		return -1;
+	}
+	*w = ci.image_width;
+	*h = ci.image_height;
+	*ncomp = ci.num_components;
+	if (pix) {
+		size_t stride;
+
+		jpeg_start_decompress(&ci);
+		stride = (size_t)ci.output_width * ci.output_components;
+		buf = xmalloc(stride * ci.output_height);
+		while (ci.output_scanline < ci.output_height) {
+			JSAMPROW row = buf + stride * ci.output_scanline;
+
+			jpeg_read_scanlines(&ci, &row, 1);
+		}
+		jpeg_finish_decompress(&ci);
+		*pix = buf;
+	}
+	jpeg_destroy_decompress(&ci);
+	return 0;
+}
+
+int jpeg_probe(const uint8_t *d, size_t n, unsigned int *w, unsigned int *h,
+	       int *ncomp)
+{
+	return jpeg_decode_common(d, n, NULL, w, h, ncomp);
+}
+
+int jpeg_decode(const uint8_t *d, size_t n, uint8_t **pix, unsigned int *w,
+		unsigned int *h, int *ncomp)
+{
+	return jpeg_decode_common(d, n, pix, w, h, ncomp);
+}
+
+void sha256_hex(const uint8_t *d, size_t n, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	EVP_Digest(d, n, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[64] = 0;
+}
+
+int read_file(const char *path, uint8_t **d, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0, r;
+
+	if (!f)
+		return -1;
+	do {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 65536;
+			buf = xrealloc(buf, cap);
+		}
+		r = fread(buf + len, 1, cap - len, f);
+		len += r;
+	} while (r > 0);
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	*d = buf;
+	*n = len;
+	return 0;
+}
+
+void image_free(struct image *img)
+{
+	free(img->data);
+	memset(img, 0, sizeof(*img));
+}

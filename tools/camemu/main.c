@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * camemu: SXH485 serial camera emulator.
+ *
+ * The process around the camera model (camera.c): the UART socket or pty,
+ * control sockets, the QEMU trace log that tells the guest's UART rate,
+ * and pacing output bytes to their wire times with an absolute timer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "camera.h"
+#include "control.h"
+#include "util.h"
+
+#define MAX_CTL		32
+#define TRACE_POLL_NS	(20 * 1000000LL)
+
+struct ctl_client {
+	int fd;
+	struct sbuf in, out;
+	bool closing;
+};
+
+struct trace {
+	char *path;
+	int fd;
+	ino_t ino;
+	off_t off;
+	struct sbuf line;
+	int64_t next_poll;
+	double clock_hz;
+};
+
+static struct bus bus;
+static struct trace trace = { .fd = -1, .clock_hz = 24000000.0 };
+static struct ctl_client ctl[MAX_CTL];
+static int uart_lfd = -1, uart_fd = -1, pty_slave = -1, ctl_lfd = -1;
+static bool is_pty;
+static struct sbuf uart_out;
+static char *uart_path, *ctl_path;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: camemu [options]\n"
+"Emulates SXH485 serial cameras (several may share one RS-485 wire).\n"
+"\n"
+"  --uart PATH          listen on a Unix stream socket for the UART (QEMU\n"
+"                       connects: -chardev socket,id=cam,path=PATH)\n"
+"  --pty                create a pty instead and print its path on stdout\n"
+"  --ctl PATH           control socket (line protocol, several clients)\n"
+"  --trace-log PATH     QEMU -d trace:pl011_baudrate_change -D log to follow\n"
+"                       for the guest's UART rate (without it the guest is\n"
+"                       assumed to use the camera's rate)\n"
+"  --uart-clock HZ      PL011 reference clock for the trace (24000000)\n"
+"  --camera SPEC        addr=A[,rate=R][,saved-rate=R][,images=DIR];\n"
+"                       repeatable (default: one camera, addr=1)\n"
+"  --rate R             default power-on rate (115200)\n"
+"  --capture-ms MS      capture latency at 640x480 (150; scaled by pixels)\n"
+"  --cmd-ms MS          command latency (2)\n"
+"  --restable SPEC      CODE=WxH,... (01=160x160,03=320x240,05=640x480,\n"
+"                       07=1280x960)\n"
+"  --image-dir DIR      serve DIR/*.jpg (sorted, cycling) instead of\n"
+"                       generated images\n"
+"  --manifest PATH      append one line per frame:\n"
+"                       frame N addr=A res=WxH comp=C gray=G size=S sha256=H\n"
+"  --save-frames DIR    write each frame as DIR/<addr>-<frame>.jpg\n"
+"  --seed N             seed of the fault PRNG (1)\n"
+"  --fault SPEC         as the control command \"fault SPEC\"; repeatable\n"
+"  --verbose            log frames to stderr\n"
+"  --help               this text\n"
+"\n"
+"Faults: byteflip P, drop P, garbage P, rxflip P, truncate [N], badcrc [N],\n"
+"status [N] [CODE], stall MS [N], unplug, plug, powercycle [ADDR] [rate=R],\n"
+"hugelen [N] [V], hugesize [N] [V], wrongaddr [N], dup [N], reorder [N],\n"
+"ebheader 0|1, nostatus 0|1, clear; each may take addr=A.\n"
+"\n"
+"Control protocol (one line each, replies end with 'ok...' or 'err ...'):\n"
+"%s", ctl_help);
+}
+
+static void die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("camemu: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static void set_nonblock(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static int listen_unix(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		die("%s: path too long", path);
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, 8))
+		die("%s: %s", path, strerror(errno));
+	set_nonblock(fd);
+	return fd;
+}
+
+static uint32_t parse_rate(const char *s)
+{
+	char *end;
+	unsigned long r = strtoul(s, &end, 10);
+
+	if (*end || end == s || r < 300 || r > MAX_RATE)
+		die("bad rate '%s' (300..%d)", s, MAX_RATE);
+	return (uint32_t)r;
+}
+
+static double parse_ms(const char *s)
+{
+	char *end;
+	double d = strtod(s, &end);
+
+	if (*end || end == s || !(d >= 0 && d <= 600000))
+		die("bad milliseconds '%s'", s);
+	return d;
+}
+
+/* ---- trace log -------------------------------------------------------- */
+
+static const uint32_t std_rates[] = { 1200, 2400, 4800, 9600, 19200, 38400,
+				      57600, 115200, 230400, 460800, 921600 };
+
+/*
+ * PL011: rate = clk / (16 * (ibrd + fbrd / 64)). A 24 MHz clock cannot
+ * make 115200 exactly, so a rate within 2% of a standard one is taken as
+ * that one.
+ */
+static uint32_t pl011_rate(unsigned long ibrd, unsigned long fbrd)
+{
+	double div = 16.0 * ((double)ibrd + (double)fbrd / 64.0), r;
+
+	if (div <= 0)
+		return 0;
+	r = trace.clock_hz / div;
+	for (size_t i = 0; i < ARRAY_SIZE(std_rates); i++)
+		if (r > std_rates[i] * 0.98 && r < std_rates[i] * 1.02)
+			return std_rates[i];
+	return r >= 1 && r < 1e8 ? (uint32_t)(r + 0.5) : 0;
+}
+
+static void trace_line(const char *l)
+{
+	const char *p = strstr(l, "ibrd: ");
+	unsigned long ibrd, fbrd;
+	uint32_t r;
+
+	if (!p || sscanf(p, "ibrd: %lu, fbrd: %lu", &ibrd, &fbrd) != 2)
+		return;
+	r = pl011_rate(ibrd, fbrd);
+	if (bus.verbose)
+		fprintf(stderr, "camemu: guest UART rate %u (ibrd %lu fbrd %lu)\n",
+			r, ibrd, fbrd);
+	if (r)
+		bus_set_guest(&bus, GUEST_KNOWN, r);
+	else
+		bus_set_guest(&bus, GUEST_UNKNOWN, 0);
+}
+
+static void trace_poll(void)
+{
+	struct stat st;
+	char buf[4096];
+	ssize_t n;
+
+	if (!trace.path)
+		return;
+	trace.next_poll = now_ns() + TRACE_POLL_NS;
+	if (stat(trace.path, &st))
+		return;
+	if (trace.fd >= 0 && (st.st_ino != trace.ino || st.st_size < trace.off)) {
+		/* a new QEMU run truncated or replaced the log */
+		close(trace.fd);
+		trace.fd = -1;
+		bus_set_guest(&bus, GUEST_UNKNOWN, 0);
+	}
+	if (trace.fd < 0) {
+		trace.fd = open(trace.path, O_RDONLY | O_CLOEXEC);
+		if (trace.fd < 0)
+			return;
+		trace.ino = st.st_ino;
+		trace.off = 0;
+		trace.line.len = 0;
+	}
+	while ((n = pread(trace.fd, buf, sizeof(buf), trace.off)) > 0) {
+		trace.off += n;
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				sbuf_add(&trace.line, "", 1);
+				trace_line(trace.line.s);
+				trace.line.len = 0;
+			} else if (trace.line.len < 4096) {
+				sbuf_add(&trace.line, &buf[i], 1);
+			}
+		}
+	}
+}
+
+/* ---- UART side -------------------------------------------------------- */
+
+static void uart_close(void)
+{
+	if (uart_fd >= 0 && !is_pty)
+		close(uart_fd);
+	if (!is_pty)
+		uart_fd = -1;
+	uart_out.len = 0;
+}
+
+static void uart_flush(void)
+{
+	if (uart_fd < 0) {
+		uart_out.len = 0;
+		return;
+	}
+	while (uart_out.len) {
+		ssize_t n = write(uart_fd, uart_out.s, uart_out.len);
+
+		if (n > 0) {
+			sbuf_consume(&uart_out, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (!is_pty)
+			uart_close();
+		uart_out.len = 0;
+		return;
+	}
+}
+
+static void take_output(void)
+{
+	if (bus.out_bytes.n) {
+		if (uart_fd >= 0)
+			sbuf_add(&uart_out, bus.out_bytes.d, bus.out_bytes.n);
+		bus_out_clear(&bus);
+	}
+	uart_flush();
+}
+
+static void uart_read(void)
+{
+	uint8_t buf[4096];
+	ssize_t n;
+
+	for (;;) {
+		int64_t t;
+
+		n = read(uart_fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		/* QEMU logs a rate change before the bytes that follow it */
+		trace_poll();
+		t = now_ns();
+		bus_advance(&bus, t);
+		bus_rx(&bus, t, buf, (size_t)n);
+	}
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR &&
+		       errno != EIO)) {
+		if (bus.verbose)
+			fprintf(stderr, "camemu: UART client went away\n");
+		uart_close();
+	}
+}
+
+static void uart_accept(void)
+{
+	int fd = accept(uart_lfd, NULL, NULL);
+
+	if (fd < 0)
+		return;
+	if (uart_fd >= 0) {
+		if (bus.verbose)
+			fprintf(stderr, "camemu: new UART client replaces the old\n");
+		uart_close();
+	}
+	set_nonblock(fd);
+	uart_fd = fd;
+}
+
+static void make_pty(void)
+{
+	struct termios tio;
+	const char *name;
+	int fd = posix_openpt(O_RDWR | O_NOCTTY);
+
+	if (fd < 0 || grantpt(fd) || unlockpt(fd) || !(name = ptsname(fd)))
+		die("pty: %s", strerror(errno));
+	/* keep the slave open so the master never sees a hangup */
+	pty_slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (pty_slave < 0)
+		die("%s: %s", name, strerror(errno));
+	if (!tcgetattr(pty_slave, &tio)) {
+		cfmakeraw(&tio);
+		tcsetattr(pty_slave, TCSANOW, &tio);
+	}
+	set_nonblock(fd);
+	uart_fd = fd;
+	is_pty = true;
+	printf("%s\n", name);
+	fflush(stdout);
+}
+
+/* ---- control side ----------------------------------------------------- */
+
+static void ctl_drop(struct ctl_client *cc)
+{
+	close(cc->fd);
+	sbuf_free(&cc->in);
+	sbuf_free(&cc->out);
+	cc->fd = -1;
+}
+
+static void ctl_flush(struct ctl_client *cc)
+{
+	while (cc->out.len) {
+		ssize_t n = write(cc->fd, cc->out.s, cc->out.len);
+
+		if (n > 0) {
+			sbuf_consume(&cc->out, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		ctl_drop(cc);
+		return;
+	}
+	if (cc->closing)
+		ctl_drop(cc);
+}
+
+static void ctl_read(struct ctl_client *cc)
+{
+	char buf[4096];
+	ssize_t n = read(cc->fd, buf, sizeof(buf));
+	char *nl;
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		ctl_drop(cc);
+		return;
+	}
+	if (n < 0)
+		return;
+	sbuf_add(&cc->in, buf, (size_t)n);
+	while (!cc->closing && (nl = memchr(cc->in.s, '\n', cc->in.len))) {
+		*nl = 0;
+		bus_advance(&bus, now_ns());
+		take_output();
+		if (ctl_exec(&bus, cc->in.s, &cc->out))
+			cc->closing = true;
+		sbuf_consume(&cc->in, (size_t)(nl - cc->in.s) + 1);
+	}
+	if (cc->in.len > 65536) {
+		cc->in.len = 0;
+		sbuf_printf(&cc->out, "err line too long\n");
+	}
+	ctl_flush(cc);
+}
+
+static void ctl_accept(void)
+{
+	int fd = accept(ctl_lfd, NULL, NULL);
+
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_CTL; i++) {
+		if (ctl[i].fd < 0) {
+			set_nonblock(fd);
+			memset(&ctl[i], 0, sizeof(ctl[i]));
+			ctl[i].fd = fd;
+			return;
+		}
+	}
+	close(fd);
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+struct cam_spec {
+	unsigned int addr;
+	uint32_t rate, saved;
+	char *images;
+};
+
+static void parse_camera(const char *arg, struct cam_spec *cs)
+{
+	char *copy = xstrdup(arg), *save = NULL, *tok;
+
+	memset(cs, 0, sizeof(*cs));
+	cs->addr = 1;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(tok, "addr=", 5)) {
+			char *end;
+			unsigned long a = strtoul(tok + 5, &end, 0);
+
+			if (*end || !a || a > 254)
+				die("bad camera address in '%s' (1..254)", arg);
+			cs->addr = (unsigned int)a;
+		} else if (!strncmp(tok, "rate=", 5)) {
+			cs->rate = parse_rate(tok + 5);
+		} else if (!strncmp(tok, "saved-rate=", 11)) {
+			cs->saved = parse_rate(tok + 11);
+		} else if (!strncmp(tok, "images=", 7)) {
+			cs->images = xstrdup(tok + 7);
+		} else {
+			die("bad --camera item '%s'", tok);
+		}
+	}
+	free(copy);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "uart", required_argument, NULL, 'u' },
+		{ "pty", no_argument, NULL, 'p' },
+		{ "ctl", required_argument, NULL, 'c' },
+		{ "trace-log", required_argument, NULL, 't' },
+		{ "uart-clock", required_argument, NULL, 'K' },
+		{ "camera", required_argument, NULL, 'C' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "capture-ms", required_argument, NULL, 'L' },
+		{ "cmd-ms", required_argument, NULL, 'l' },
+		{ "restable", required_argument, NULL, 'R' },
+		{ "image-dir", required_argument, NULL, 'i' },
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "save-frames", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "fault", required_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cam_spec cams[MAX_CAMS];
+	char *faults[64], err[160];
+	int ncams = 0, nfaults = 0, opt, sfd, tfd;
+	bool want_pty = false;
+	sigset_t mask;
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+
+	bus_init(&bus, now_ns());
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'u':
+			uart_path = optarg;
+			break;
+		case 'p':
+			want_pty = true;
+			break;
+		case 'c':
+			ctl_path = optarg;
+			break;
+		case 't':
+			trace.path = optarg;
+			break;
+		case 'K':
+			trace.clock_hz = strtod(optarg, NULL);
+			if (!(trace.clock_hz > 0))
+				die("bad --uart-clock");
+			break;
+		case 'C':
+			if (ncams == MAX_CAMS)
+				die("at most %d cameras", MAX_CAMS);
+			parse_camera(optarg, &cams[ncams++]);
+			break;
+		case 'r':
+			bus.def_rate = parse_rate(optarg);
+			break;
+		case 'L':
+			bus.def_capture_ms = parse_ms(optarg);
+			break;
+		case 'l':
+			bus.def_cmd_ms = parse_ms(optarg);
+			break;
+		case 'R':
+			if (bus_set_restable(&bus, optarg))
+				die("bad --restable '%s' (CODE=WxH,...; W, H multiples of 8)",
+				    optarg);
+			break;
+		case 'i':
+			bus.image_dir = xstrdup(optarg);
+			break;
+		case 'm':
+			bus.manifest = fopen(optarg, "a");
+			if (!bus.manifest)
+				die("%s: %s", optarg, strerror(errno));
+			break;
+		case 's':
+			bus.save_dir = xstrdup(optarg);
+			break;
+		case 'S':
+			prng_seed(&bus.prng, strtoull(optarg, NULL, 0));
+			break;
+		case 'f':
+			if (nfaults == (int)ARRAY_SIZE(faults))
+				die("too many --fault");
+			faults[nfaults++] = optarg;
+			break;
+		case 'v':
+			bus.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		die("unexpected argument '%s'", argv[optind]);
+	if (!uart_path == !want_pty)
+		die("give exactly one of --uart PATH and --pty");
+	if (!ncams)
+		parse_camera("addr=1", &cams[ncams++]);
+	for (int i = 0; i < ncams; i++) {
+		for (int j = 0; j < i; j++)
+			if (cams[j].addr == cams[i].addr)
+				die("two cameras with address %u",
+				    cams[i].addr);
+		bus_add_camera(&bus, cams[i].addr, cams[i].rate,
+			       cams[i].saved, cams[i].images);
+		free(cams[i].images);
+	}
+	for (int i = 0; i < nfaults; i++)
+		if (fault_apply_spec(&bus, faults[i], err, sizeof(err)))
+			die("--fault '%s': %s", faults[i], err);
+	if (trace.path)
+		bus_set_guest(&bus, GUEST_UNKNOWN, 0);
+
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (sfd < 0 || tfd < 0)
+		die("signalfd/timerfd: %s", strerror(errno));
+	/* wake up on time: the default 50 us slack is half a byte */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+
+	for (int i = 0; i < MAX_CTL; i++)
+		ctl[i].fd = -1;
+	if (want_pty)
+		make_pty();
+	else
+		uart_lfd = listen_unix(uart_path);
+	if (ctl_path)
+		ctl_lfd = listen_unix(ctl_path);
+	trace_poll();
+	fprintf(stderr, "camemu: ready\n");
+
+	for (;;) {
+		struct pollfd pfd[4 + MAX_CTL];
+		int map[4 + MAX_CTL], np = 0;
+		int64_t next, now = now_ns();
+		struct itimerspec its = { 0 };
+
+		if (trace.path && now >= trace.next_poll)
+			trace_poll();
+		bus_advance(&bus, now);
+		take_output();
+		next = bus_next_event(&bus);
+		if (trace.path && trace.next_poll < next)
+			next = trace.next_poll;
+		if (next != T_NEVER) {
+			if (next <= now)
+				next = now + 1;
+			its.it_value.tv_sec = next / NS_PER_S;
+			its.it_value.tv_nsec = next % NS_PER_S;
+		}
+		timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+
+		pfd[np] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		map[np++] = -1;
+		pfd[np] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+		map[np++] = -2;
+		if (uart_lfd >= 0) {
+			pfd[np] = (struct pollfd){ .fd = uart_lfd,
+						   .events = POLLIN };
+			map[np++] = -3;
+		}
+		if (ctl_lfd >= 0) {
+			pfd[np] = (struct pollfd){ .fd = ctl_lfd,
+						   .events = POLLIN };
+			map[np++] = -4;
+		}
+		if (uart_fd >= 0) {
+			pfd[np] = (struct pollfd){ .fd = uart_fd,
+				.events = (short)(POLLIN |
+					  (uart_out.len ? POLLOUT : 0)) };
+			map[np++] = -5;
+		}
+		for (int i = 0; i < MAX_CTL; i++) {
+			if (ctl[i].fd < 0)
+				continue;
+			pfd[np] = (struct pollfd){ .fd = ctl[i].fd,
+				.events = (short)(POLLIN |
+					  (ctl[i].out.len ? POLLOUT : 0)) };
+			map[np++] = i;
+		}
+		if (poll(pfd, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %s", strerror(errno));
+		}
+		for (int i = 0; i < np; i++) {
+			short re = pfd[i].revents;
+
+			if (!re)
+				continue;
+			switch (map[i]) {
+			case -1:
+				goto out;
+			case -2: {
+				uint64_t exp;
+
+				if (read(tfd, &exp, sizeof(exp)) < 0 &&
+				    errno != EAGAIN)
+					die("timerfd: %s", strerror(errno));
+				break;
+			}
+			case -3:
+				uart_accept();
+				break;
+			case -4:
+				ctl_accept();
+				break;
+			case -5:
+				if (uart_fd < 0)
+					break;
+				if (re & POLLOUT)
+					uart_flush();
+				if (uart_fd >= 0 && (re & (POLLIN | POLLHUP |
+							   POLLERR)))
+					uart_read();
+				break;
+			default:
+				if (ctl[map[i]].fd < 0)
+					break;
+				if (re & POLLOUT)
+					ctl_flush(&ctl[map[i]]);
+				if (ctl[map[i]].fd >= 0 &&
+				    (re & (POLLIN | POLLHUP | POLLERR)))
+					ctl_read(&ctl[map[i]]);
+				break;
+			}
+		}
+	}
+out:
+	if (bus.verbose)
+		fprintf(stderr, "camemu: exiting\n");
+	for (int i = 0; i < MAX_CTL; i++)
+		if (ctl[i].fd >= 0)
+			ctl_drop(&ctl[i]);
+	if (uart_path)
+		unlink(uart_path);
+	if (ctl_path)
+		unlink(ctl_path);
+	if (pty_slave >= 0)
+		close(pty_slave);
+	uart_close();
+	sbuf_free(&uart_out);
+	bus_free(&bus);
+	return 0;
+}
