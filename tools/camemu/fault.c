@@ -181,7 +181,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	case F_UNPLUG:
 	case F_PLUG:
 	case F_POWERCYCLE:
-		if (na > 1 || (na == 1 && f.kind != F_POWERCYCLE)) {
+		if (na > 1) {
 			snprintf(err, errlen, "too many arguments");
 			goto out;
 		}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CAMEMU_TAP_H
+#define CAMEMU_TAP_H
+
+#include <stdbool.h>
+
+/* Minimal TAP 13 producer: one "ok"/"not ok" line per call. */
+bool tap_ok(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tap_done(void);
+
+void proc_tests(const char *camemu);
+
+#endif
