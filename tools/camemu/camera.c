@@ -25,7 +25,7 @@ const char *const stat_names[ST_N] = {
 	[ST_PACKETS_SENT] = "packets_sent",
 	[ST_REPLIES] = "replies",
 	[ST_REPLY_BYTES] = "reply_bytes",
-	[ST_FRAMES_DROPPED_UNPLUGGED] = "frames_ignored_unplugged",
+	[ST_CMDS_DROPPED_UNPLUG] = "cmds_dropped_unplug",
 };
 
 static const uint32_t rate_codes[] = { 0, 4800, 9600, 19200, 38400, 57600,
@@ -274,7 +274,8 @@ static void wire_send(struct bus *b, struct camera *c, int64_t start,
 			slot++;
 		} else {
 			if (fault_hit(b, c, F_BYTEFLIP)) {
-				byte ^= (uint8_t)(1u << prng_below(&b->prng, 8));
+				byte ^= (uint8_t)(1u <<
+						  prng_below(&b->prng, 8));
 				b->fstat[F_BYTEFLIP]++;
 			}
 			if (!rn)
@@ -1016,7 +1017,7 @@ void bus_unplug(struct bus *b, struct camera *c)
 	c->plugged = false;
 	wave_cancel(&b->out, c->idx, b->now);
 	c->pn = 0;
-	b->stat[ST_FRAMES_DROPPED_UNPLUGGED] += c->qn - c->qhead;
+	b->stat[ST_CMDS_DROPPED_UNPLUG] += c->qn - c->qhead;
 	c->qn = c->qhead = 0;
 	c->busy_until = b->now;
 }

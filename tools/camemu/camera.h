@@ -17,7 +17,7 @@
 #include "wire.h"
 
 #define MAX_CAMS	16
-#define MAX_PARAM	32		/* longer host frames are not frames */
+#define MAX_PARAM	32		/* longer: not a host frame */
 #define MAX_RES		16
 #define MAX_FAULTS	64
 #define LOG_CAP		131072		/* command log entries kept */
@@ -52,7 +52,7 @@ enum stat_id {
 	ST_RX_BYTES, ST_TX_BYTES, ST_FRAMES_OK, ST_FRAMES_BADCRC,
 	ST_FRAMES_WRONGADDR, ST_FRAMES_GARBLED_BYTES, ST_FRAMING_ERRORS,
 	ST_CAPTURES, ST_PACKETS_SENT, ST_REPLIES, ST_REPLY_BYTES,
-	ST_FRAMES_DROPPED_UNPLUGGED, ST_N
+	ST_CMDS_DROPPED_UNPLUG, ST_N
 };
 
 extern const char *const stat_names[ST_N];

@@ -236,7 +236,8 @@ int ctl_exec(struct bus *b, const char *line, struct sbuf *out)
 	} else if (!strcmp(w[0], "status")) {
 		if (!pick_cam(b, w, &nw, &c, NULL, out)) {
 			if (nw != 1)
-				sbuf_printf(out, "err usage: status [addr=A]\n");
+				sbuf_printf(out,
+					    "err usage: status [addr=A]\n");
 			else
 				do_status(b, c, out);
 		}

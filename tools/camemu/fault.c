@@ -262,7 +262,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	}
 	/* a new spec of the same kind and scope replaces the old one */
 	for (int i = 0; i < b->nfaults; i++)
-		if (b->faults[i].kind == f.kind && b->faults[i].addr == f.addr) {
+		if (b->faults[i].kind == f.kind &&
+		    b->faults[i].addr == f.addr) {
 			fault_remove(b, &b->faults[i]);
 			break;
 		}

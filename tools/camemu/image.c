@@ -201,8 +201,8 @@ void pattern_render(const struct pattern_params *p, uint8_t *pix)
 				b = 0;
 			}
 			/* texture: smooth blotches plus fine grain */
-			v = blot[y * w + x] +
-			    (int)prng_below(&pr, 2 * (uint32_t)grain + 1) - grain;
+			v = blot[y * w + x] - grain +
+			    (int)prng_below(&pr, 2 * (uint32_t)grain + 1);
 			q[0] = clamp8(r + v);
 			q[1] = clamp8(g + v);
 			q[2] = clamp8(b + v);

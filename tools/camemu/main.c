@@ -212,7 +212,8 @@ static void trace_poll(void)
 	trace.next_poll = now_ns() + TRACE_POLL_NS;
 	if (stat(trace.path, &st))
 		return;
-	if (trace.fd >= 0 && (st.st_ino != trace.ino || st.st_size < trace.off)) {
+	if (trace.fd >= 0 &&
+	    (st.st_ino != trace.ino || st.st_size < trace.off)) {
 		/* a new QEMU run truncated or replaced the log */
 		close(trace.fd);
 		trace.fd = -1;

@@ -16,7 +16,7 @@ void prng_seed(struct prng *p, uint64_t seed)
 
 	p->s = splitmix64(&x);
 	if (!p->s)
-		p->s = 0x2545f4914f6cdd1dULL;	/* xorshift must not be 0 */
+		p->s = 0x2545f4914f6cdd1dULL;	/* must not be 0 */
 }
 
 uint64_t prng_next(struct prng *p)

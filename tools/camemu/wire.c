@@ -172,7 +172,7 @@ int wave_level(const struct wave *w, int64_t t)
 static bool cell_is_edge(const struct wseg *s, uint64_t cell)
 {
 	if (cell % 10 == 0)
-		return true;	/* stop bit or idle before every start bit */
+		return true;	/* stop bit or idle before a start bit */
 	return cell_level(s, cell) == 0 && cell_level(s, cell - 1) == 1;
 }
 
@@ -233,7 +233,8 @@ static void rx_compute(struct uart_rx *rx, const struct wave *w,
 		const struct wseg *s = &w->seg[i];
 		uint64_t k = cell_at(s, te);
 
-		if (k % 10 == 0 && (force_match || rates_match(s->rate, rate))) {
+		if (k % 10 == 0 &&
+		    (force_match || rates_match(s->rate, rate))) {
 			ev->t = wseg_cell_time(s, k + 10);
 			ev->has_byte = true;
 			ev->byte = s->data[k / 10];
