@@ -17,11 +17,11 @@
 #include "wire.h"
 
 #define MAX_CAMS	16
-#define MAX_PARAM	32		/* longer: not a host frame */
+#define MAX_PARAM	16		/* longer: not a host frame */
 #define MAX_RES		16
 #define MAX_FAULTS	64
 #define LOG_CAP		131072		/* command log entries kept */
-#define GAP_NS		(20 * 1000000LL) /* inter-byte timeout in a frame */
+#define GAP_NS		(50 * 1000000LL) /* inter-byte timeout in a frame */
 #define UNKNOWN_GUEST_RATE 50000	/* how an unknown guest rate is modelled */
 #define MAX_RATE	921600
 

@@ -657,10 +657,28 @@ static void test_frame_filtering(void)
 	       "noise bytes before a frame are skipped (frames_garbled_bytes) and the frame is answered");
 	T += 5 * MS;
 	send_raw((const uint8_t[]){ 0x90, 0xeb, 0x01, 0x01, 0x02 }, 5);
-	T += 30 * MS;
+	T += 60 * MS;
 	X(1, 0x01, 0x55, 0xaa);
 	tap_ok(rep().ok && R.n == 11,
-	       "a half frame followed by silence (> 20 ms) is dropped, the next frame answered");
+	       "a half frame followed by silence (> 50 ms) is dropped, the next frame answered");
+	T += 5 * MS;
+	send_raw((const uint8_t[]){ 0x90, 0xeb, 0x01, 0x01, 0x06, 0x00 }, 6);
+	X(1, 0x01, 0x55, 0xaa);
+	tap_ok(rep().ok && R.n == 11,
+	       "a broken frame claiming 6 parameter bytes fails its CRC inside the next frame; the rescan still finds that frame");
+	T += 5 * MS;
+	send_raw((const uint8_t[]){ 0x90, 0xeb, 0x01, 0x01, 0x10, 0x00 }, 6);
+	X(1, 0x01, 0x55, 0xaa);
+	tap_ok(R.n == 0, "one claiming 16 swallows the next frame");
+	X(1, 0x04, 0x42);
+	tap_ok(R.n == 21 && rep().cmd == 0x01 &&
+	       parse(R.d + 11, 10, false).cmd == 0x04,
+	       "the next frame completes it, the CRC fails, and both frames in the buffer are answered in order");
+	T += 5 * MS;
+	send_raw((const uint8_t[]){ 0x90, 0xeb, 0x01, 0x01, 0x11, 0x00 }, 6);
+	X(1, 0x01, 0x55, 0xaa);
+	tap_ok(rep().ok && R.n == 11,
+	       "a length over 16 is not a frame: the next frame is answered at once");
 	X(1, 0x01, 0x55, 0xaa);
 	/* two cameras, broadcast */
 	fresh_n(2);
