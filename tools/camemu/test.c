@@ -558,7 +558,8 @@ static void test_packet_mode(void)
 	tap_ok(ok && npk == (size + 511) / 512 &&
 	       !strcmp(sha, B.cam[0].frames[0].sha) &&
 	       jpeg_ok(img, size, 640, 480, 3) && B.cam[0].frames[0].comp == 2,
-	       "0x30 + 0x31 0..%u reassemble the 640x480 comp 2 image", npk);
+	       "0x30 + 0x31 for packets 0..%u reassemble the 640x480 comp 2 image",
+	       npk - 1);
 	free(img);
 	X(1, 0x31, (uint8_t)(npk - 1), (uint8_t)((npk - 1) >> 8));
 	r = rep();
