@@ -292,6 +292,8 @@ static void sercam_stop_streaming(struct vb2_queue *q)
 		sercam_xfer_cancel(cam->bus, cam);
 	kthread_stop(cam->thread);
 	cam->thread = NULL;
+	/* exchanges outside streaming (last close) must go through again */
+	WRITE_ONCE(cam->stopping, false);
 	sercam_return_all(cam, VB2_BUF_STATE_ERROR);
 }
 
