@@ -32,6 +32,8 @@
 #include "sercam.h"
 
 #define SERCAM_DEFAULT_BAUD		115200
+#define SERCAM_MIN_BAUD			1200
+#define SERCAM_MAX_BAUD			4000000
 /* A UART rounding the rate further than this cannot talk to the camera. */
 #define SERCAM_BAUD_TOLERANCE_PCT	2
 /*
@@ -64,6 +66,20 @@ unsigned int sercam_wire_ms(const struct sercam_bus *bus, u32 bytes)
 	u32 baud = bus->baud ? bus->baud : 9600;
 
 	return DIV_ROUND_UP_ULL((u64)bytes * 10 * MSEC_PER_SEC, baud);
+}
+
+/**
+ * sercam_uart_name() - the UART a bus is on, for messages
+ * @bus: the bus
+ *
+ * Return: the name of the UART's device (e.g. "9000000.pl011"), or of the
+ * serdev controller when the UART has none.
+ */
+const char *sercam_uart_name(const struct sercam_bus *bus)
+{
+	struct device *ctrl = bus->dev->parent;
+
+	return dev_name(ctrl->parent ? ctrl->parent : ctrl);
 }
 
 static ktime_t sercam_last_rx(struct sercam_bus *bus)
@@ -385,6 +401,7 @@ static int sercam_bus_find_rate(struct sercam_bus *bus, struct sercam_cam *cam,
  */
 int sercam_bus_resync(struct sercam_bus *bus, struct sercam_cam *cam)
 {
+	u32 was = bus->baud;
 	char tried[128];
 	int ret;
 
@@ -393,11 +410,14 @@ int sercam_bus_resync(struct sercam_bus *bus, struct sercam_cam *cam)
 	ret = sercam_bus_find_rate(bus, cam, tried, sizeof(tried));
 	if (!ret)
 		sercam_bus_speed_up(bus, cam);
+	else if (was)
+		/* the other cameras on the bus are still at the old rate */
+		sercam_bus_set_baud_locked(bus, was);
 	mutex_unlock(&bus->lock);
 	if (ret == -ENODEV)
 		dev_err_ratelimited(bus->dev,
-				    "camera %u lost: no answer at %s baud\n",
-				    cam->addr, tried);
+				    "camera %u on %s lost: no answer at %s baud\n",
+				    cam->addr, sercam_uart_name(bus), tried);
 	return ret;
 }
 
@@ -541,8 +561,12 @@ static int sercam_add_cam(struct sercam_bus *bus, struct fwnode_handle *node,
 	return ret;
 }
 
+/*
+ * A camera may power on at any rate its firmware was built for; the rates
+ * it can be switched to are the family's list.
+ */
 static int sercam_parse_rate(struct sercam_bus *bus, const char *prop,
-			     u32 *baud, u32 def)
+			     u32 *baud, u32 def, bool switchable)
 {
 	int ret;
 
@@ -554,9 +578,15 @@ static int sercam_parse_rate(struct sercam_bus *bus, const char *prop,
 		dev_err(bus->dev, "%s: not a single u32 (%d)\n", prop, ret);
 		return ret;
 	}
-	if (!sercam_rate_known(bus->family, *baud)) {
-		dev_err(bus->dev, "%s = %u: not a rate a %s camera can use\n",
+	if (switchable && !sercam_rate_known(bus->family, *baud)) {
+		dev_err(bus->dev,
+			"%s = %u: a %s camera cannot be switched to that rate\n",
 			prop, *baud, bus->family->name);
+		return -EINVAL;
+	}
+	if (*baud < SERCAM_MIN_BAUD || *baud > SERCAM_MAX_BAUD) {
+		dev_err(bus->dev, "%s = %u: not a UART rate (%u..%u)\n",
+			prop, *baud, SERCAM_MIN_BAUD, SERCAM_MAX_BAUD);
 		return -EINVAL;
 	}
 	return 0;
@@ -571,10 +601,10 @@ static int sercam_parse_bus(struct sercam_bus *bus)
 	int ret;
 
 	ret = sercam_parse_rate(bus, "current-speed", &bus->poweron_baud,
-				SERCAM_DEFAULT_BAUD);
+				SERCAM_DEFAULT_BAUD, false);
 	if (ret)
 		return ret;
-	ret = sercam_parse_rate(bus, "max-speed", &bus->max_baud, 0);
+	ret = sercam_parse_rate(bus, "max-speed", &bus->max_baud, 0, true);
 	if (ret)
 		return ret;
 
@@ -712,7 +742,7 @@ static int sercam_probe(struct serdev_device *serdev)
 		dev_err(dev,
 			"no %s camera at address %u on %s: no answer at %s baud\n",
 			bus->family->name, bus->cams[0]->addr,
-			dev_name(dev->parent), tried);
+			sercam_uart_name(bus), tried);
 		goto err_put_cams;
 	}
 
@@ -722,7 +752,7 @@ static int sercam_probe(struct serdev_device *serdev)
 			dev_err(dev,
 				"%s camera at address %u on %s does not answer at %u baud (%d)\n",
 				bus->family->name, bus->cams[i]->addr,
-				dev_name(dev->parent), bus->baud, ret);
+				sercam_uart_name(bus), bus->baud, ret);
 			goto err_put_cams;
 		}
 	}
@@ -736,7 +766,7 @@ static int sercam_probe(struct serdev_device *serdev)
 			goto err_unregister;
 	}
 	dev_info(dev, "%u %s camera(s) on %s at %u baud\n", bus->num_cams,
-		 bus->family->name, dev_name(dev->parent), bus->baud);
+		 bus->family->name, sercam_uart_name(bus), bus->baud);
 	return 0;
 
 err_unregister:

@@ -124,9 +124,10 @@ struct sercam_frame {
  * @proto_errors: error statuses, wrong packet numbers, bad JPEG markers
  * @retries: requests sent again
  * @timeouts: requests that got no reply in time
- * @resyncs: times the link was found again (rate scan, reconfigure)
+ * @resyncs: times the camera stopped answering and was looked for again
+ *	(at the current rate, then by scanning the rates)
  * @ctrl_errors: settings the camera did not take
- * @pkt_size: bytes per request the family transfers now (0: whole image)
+ * @pkt_size: image bytes per request in packet mode (0: whole-image mode)
  * @last_error: errno of the last failed frame
  */
 struct sercam_stats {
@@ -370,6 +371,7 @@ void sercam_xfer_cancel(struct sercam_bus *bus, struct sercam_cam *cam);
 int sercam_bus_set_baud_locked(struct sercam_bus *bus, u32 baud);
 int sercam_bus_resync(struct sercam_bus *bus, struct sercam_cam *cam);
 unsigned int sercam_wire_ms(const struct sercam_bus *bus, u32 bytes);
+const char *sercam_uart_name(const struct sercam_bus *bus);
 
 /* sercam-v4l2.c: the V4L2 face */
 struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr);
