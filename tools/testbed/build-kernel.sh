@@ -21,6 +21,7 @@ if [ -f "$out/.sercam-complete" ]; then
 fi
 
 tb_log "building the test kernel in $out (cold: about 10 minutes on 2 cores)"
+tb_prune "$out"
 mkdir -p "$out"
 start=$(date +%s)
 "${mk[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig >/dev/null

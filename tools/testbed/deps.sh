@@ -18,7 +18,7 @@ pkgs=(
 	# guest userspace, unpacked from arm64 .debs
 	mmdebstrap
 	# host tools: the camera emulator, fuzzer, binding checks
-	libjpeg-dev clang libclang-rt-14-dev dt-schema
+	libjpeg-dev clang libclang-rt-14-dev dt-schema yamllint
 )
 
 missing=()

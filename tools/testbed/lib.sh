@@ -20,6 +20,14 @@ tb_die() { printf '[testbed] error: %s\n' "$*" >&2; exit 1; }
 # tb_hash FILE...: a short hash of the files' contents, for cache keys.
 tb_hash() { cat "$@" | sha256sum | cut -c1-12; }
 
+# tb_prune DIR: remove the other (stale) entries next to cache entry DIR.
+tb_prune() {
+	local d
+	for d in "$(dirname "$1")"/*; do
+		[ "$d" = "$1" ] || [ ! -d "$d" ] || rm -rf "$d"
+	done
+}
+
 # tb_debver PKG: the installed Debian version of PKG ("" when absent).
 tb_debver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
 

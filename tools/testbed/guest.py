@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot the arm64 test guest against the camera emulator and run a plan.
+
+The guest's console (hvc0) comes back on QEMU's stdout: kernel messages and
+the step markers of tools/testbed/guest/run-plan.sh. Each step announces
+its time limit; a step that overruns it, or a guest that never reaches the
+end, is killed and reported by name. TAP from the steps arrives on the
+virtio-serial port "sercam.tap", the results directory (kernel log, step
+outputs, captured files) as a tar on "sercam.results". The camera emulator
+gets the PL011 and the "sercam.ctl" port.
+"""
+
+import argparse
+import os
+import re
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+# The exact machine: the DTB is dumped with these and booted with them.
+MACHINE = ["-M", "virt", "-cpu", "cortex-a57", "-smp", "2", "-m", "1024"]
+STEP_RE = re.compile(r"@@sercam-step (begin|end) (\S+)(?: (\d+))?(?: rc=(\d+))?")
+
+
+def log(msg):
+    print(f"[guest] {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    subprocess.run(cmd, check=True, **kw)
+
+
+def build_dtb(work, overlay, rate):
+    """Board DTB without stdout-path, with the camera overlay merged."""
+    board = os.path.join(work, "virt.dtb")
+    run(["qemu-system-aarch64", "-M", "virt,dumpdtb=" + board, *MACHINE[2:],
+         "-display", "none"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    run(["fdtput", "-d", board, "/chosen", "stdout-path"])
+    dtbo = os.path.join(work, "overlay.dtbo")
+    if rate:
+        # the camera's power-on rate for this run
+        with open(overlay) as f:
+            text = re.sub(r"current-speed = <\d+>", f"current-speed = <{rate}>",
+                          f.read())
+        overlay = os.path.join(work, "overlay.dtso")
+        with open(overlay, "w") as f:
+            f.write(text)
+    run(["dtc", "-@", "-q", "-I", "dts", "-O", "dtb", "-o", dtbo, overlay])
+    merged = os.path.join(work, "merged.dtb")
+    run(["fdtoverlay", "-i", board, "-o", merged, dtbo])
+    return merged
+
+
+def build_initramfs(work, payload, busybox):
+    """A tiny initramfs: busybox, the init script and the payload tree."""
+    root = os.path.join(work, "initramfs")
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(payload, root, symlinks=True)
+    os.makedirs(os.path.join(root, "bin"), exist_ok=True)
+    shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
+    shutil.copy(os.path.join(HERE, "guest", "init"), os.path.join(root, "init"))
+    os.chmod(os.path.join(root, "init"), 0o755)
+    out = os.path.join(work, "initramfs.cpio.gz")
+    files = subprocess.run(["find", "."], cwd=root, check=True,
+                           capture_output=True).stdout
+    with open(out, "wb") as f:
+        cpio = subprocess.Popen(["cpio", "-o", "-H", "newc", "--quiet"],
+                                cwd=root, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE)
+        gz = subprocess.Popen(["gzip", "-1"], stdin=cpio.stdout, stdout=f)
+        cpio.stdout.close()
+        cpio.communicate(files)
+        gz.wait()
+    return out
+
+
+def wait_for_sockets(paths, proc, limit=20):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"camera emulator exited ({proc.returncode})")
+        if all(os.path.exists(p) for p in paths):
+            return
+        time.sleep(0.05)
+    raise RuntimeError("camera emulator did not create its sockets")
+
+
+class Watch:
+    """Follows the console: step markers, time limits, the log file."""
+
+    def __init__(self, logf, total):
+        self.logf = logf
+        self.start = time.monotonic()
+        self.total = total
+        self.step = None
+        self.step_start = 0
+        self.step_limit = 0
+        self.steps_done = []
+        self.hung = None
+        self.buf = b""
+
+    def feed(self, data):
+        self.logf.write(data)
+        self.logf.flush()
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            self.line(line.decode("utf-8", "replace"))
+
+    def line(self, text):
+        m = STEP_RE.search(text)
+        if not m:
+            return
+        what, name, limit, rc = m.groups()
+        if what == "begin":
+            self.step = name
+            self.step_start = time.monotonic()
+            self.step_limit = int(limit or 600)
+        elif name == self.step:
+            self.steps_done.append((name, int(rc or 0),
+                                    time.monotonic() - self.step_start))
+            self.step = None
+
+    def overdue(self):
+        now = time.monotonic()
+        if self.step and now - self.step_start > self.step_limit:
+            return f"step '{self.step}' hung (over its {self.step_limit} s limit)"
+        if now - self.start > self.total:
+            where = f"in step '{self.step}'" if self.step else "between steps"
+            return f"guest did not finish within {self.total} s ({where})"
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--rootfs", required=True, help="ext4 image of the guest userspace")
+    ap.add_argument("--busybox", required=True)
+    ap.add_argument("--payload", required=True, help="tree copied into the initramfs")
+    ap.add_argument("--overlay", default=os.path.join(TOP, "dts", "qemu-virt-sercam.dtso"))
+    ap.add_argument("--plan", required=True)
+    ap.add_argument("--out", required=True, help="results directory")
+    ap.add_argument("--camemu", required=True)
+    ap.add_argument("--camemu-arg", action="append", default=[])
+    ap.add_argument("--timeout", type=int, default=1800, help="whole run, seconds")
+    ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--rate", type=int, default=0,
+                    help="the camera's power-on rate (devicetree and emulator)")
+    args = ap.parse_args()
+
+    os.makedirs(args.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="sercam-")
+    sock = {n: os.path.join(work, n + ".sock") for n in ("uart", "ctl")}
+    trace = os.path.join(args.out, "qemu-trace.log")
+    open(trace, "w").close()
+
+    dtb = build_dtb(work, args.overlay, args.rate)
+    initrd = build_initramfs(work, args.payload, args.busybox)
+
+    emu_log = open(os.path.join(args.out, "camemu.log"), "wb")
+    emu = subprocess.Popen([args.camemu, "--uart", sock["uart"], "--ctl", sock["ctl"],
+                            "--trace-log", trace,
+                            "--manifest", os.path.join(args.out, "manifest.txt"),
+                            *(["--rate", str(args.rate)] if args.rate else []),
+                            *args.camemu_arg],
+                           stdout=emu_log, stderr=subprocess.STDOUT)
+    qemu = None
+    verdict = 0
+    try:
+        wait_for_sockets(sock.values(), emu)
+        tap = os.path.join(args.out, "guest.tap")
+        res = os.path.join(work, "results.tar")
+        cmdline = (f"console=hvc0 rdinit=/init panic=-1 tbplan={args.plan} "
+                   f"{args.append}").strip()
+        qemu_cmd = [
+            "qemu-system-aarch64", *MACHINE, "-display", "none", "-monitor", "none",
+            "-no-reboot", "-kernel", args.kernel, "-initrd", initrd, "-dtb", dtb,
+            "-append", cmdline,
+            "-chardev", f"socket,id=cam,path={sock['uart']}", "-serial", "chardev:cam",
+            "-device", "virtio-serial-device",
+            "-chardev", "stdio,id=con,signal=off", "-device", "virtconsole,chardev=con",
+            "-chardev", f"socket,id=ctl,path={sock['ctl']}",
+            "-device", "virtserialport,chardev=ctl,name=sercam.ctl",
+            "-chardev", f"file,id=tap,path={tap}",
+            "-device", "virtserialport,chardev=tap,name=sercam.tap",
+            "-chardev", f"file,id=res,path={res}",
+            "-device", "virtserialport,chardev=res,name=sercam.results",
+            "-drive", f"file={args.rootfs},if=none,format=raw,id=root,readonly=on",
+            "-device", "virtio-blk-device,drive=root",
+            "-d", "trace:pl011_baudrate_change", "-D", trace,
+        ]
+        with open(os.path.join(args.out, "qemu-cmdline.txt"), "w") as f:
+            f.write(" ".join(qemu_cmd) + "\n")
+        console = open(os.path.join(args.out, "console.log"), "wb")
+        watch = Watch(console, args.timeout)
+        qemu = subprocess.Popen(qemu_cmd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        os.set_blocking(qemu.stdout.fileno(), False)
+        sel = selectors.DefaultSelector()
+        sel.register(qemu.stdout, selectors.EVENT_READ)
+        while True:
+            for _key, _ in sel.select(timeout=1):
+                data = qemu.stdout.read()
+                if data:
+                    watch.feed(data)
+            if qemu.poll() is not None:
+                data = qemu.stdout.read()
+                if data:
+                    watch.feed(data)
+                break
+            reason = watch.overdue()
+            if reason:
+                watch.hung = reason
+                log(reason)
+                qemu.kill()
+                qemu.wait()
+                break
+        console.close()
+
+        if os.path.getsize(res) > 0:
+            try:
+                with tarfile.open(res) as t:
+                    t.extractall(args.out)
+            except tarfile.TarError as e:
+                log(f"results archive unreadable: {e}")
+        with open(os.path.join(args.out, "steps.txt"), "w") as f:
+            for name, rc, secs in watch.steps_done:
+                f.write(f"{name} rc={rc} {secs:.1f}s\n")
+            if watch.hung:
+                f.write(f"HUNG {watch.hung}\n")
+        if watch.hung:
+            verdict = 2
+        elif not os.path.exists(os.path.join(args.out, "finished")):
+            with open(os.path.join(args.out, "steps.txt"), "a") as f:
+                f.write("HUNG guest stopped before the end of its plan\n")
+            verdict = 2
+    finally:
+        if qemu and qemu.poll() is None:
+            qemu.kill()
+        emu.send_signal(signal.SIGTERM)
+        try:
+            emu.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            emu.kill()
+        emu_log.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return verdict
+
+
+if __name__ == "__main__":
+    sys.exit(main())
