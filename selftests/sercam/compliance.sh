@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# v4l2-compliance with streaming (-s): every check it makes is a TAP test,
+# plus its totals: 0 failed and 0 warnings.
+size=${1:-160x160}
+dev=$(sercam_dev.sh) || { echo "1..0 # SKIP no sercam video node"; exit 0; }
+v4l2-ctl -d "$dev" --set-fmt-video=width=${size%x*},height=${size#*x},pixelformat=JPEG
+v4l2-compliance -d "$dev" -s 5 >/tmp/compliance.txt 2>&1
+rc=$?
+echo "TAP version 13"
+awk -v rc=$rc '
+	/^[ \t]*test .*: (OK|FAIL)/ {
+		line = $0; sub(/^[ \t]*/, "", line)
+		n++
+		if (line ~ /: FAIL/) printf "not ok %d - %s\n", n, line
+		else printf "ok %d - %s\n", n, line
+	}
+	/^[ \t]*(warn|fail):/ { msg = $0; sub(/^[ \t]*/, "", msg); printf "# %s\n", msg }
+	/^Total for/ {
+		total = $0
+		failed = $0; sub(/.*Failed: /, "", failed); sub(/,.*/, "", failed)
+		warns = $0; sub(/.*Warnings: /, "", warns)
+	}
+	END {
+		n++
+		if (total != "" && failed == 0 && warns == 0 && rc == 0)
+			printf "ok %d - %s\n", n, total
+		else
+			printf "not ok %d - totals: %s (exit %d)\n", n, total, rc
+		printf "1..%d\n", n
+	}' /tmp/compliance.txt

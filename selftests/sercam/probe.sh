@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Probe: a camera that powers on at another rate than the devicetree says
+# is found by scanning; with no camera, the probe fails cleanly and names
+# the UART, the rates tried and the address.
+echo "TAP version 13"
+echo "1..7"
+rate=$(sercam_emu status | sed -n 's/.* rate=\([0-9]*\).*/\1/p')
+
+rmmod sercam 2>/dev/null
+sercam_emu set poweron-rate 57600 >/dev/null && sercam_emu powercycle >/dev/null
+dmesg -c >/dev/null
+modprobe sercam
+if dev=$(sercam_dev.sh); then
+	echo "ok 1 - camera at 57600 found while the devicetree says $rate: $dev"
+else
+	dmesg | sed 's/^/# /' | tail -5
+	echo "not ok 1 - camera at 57600 not found"
+fi
+if dmesg | grep -q "camera(s) on .* at 57600 baud"; then
+	echo "ok 2 - the driver runs the link at 57600"
+else
+	dmesg | grep sercam | sed 's/^/# /' | tail -3
+	echo "not ok 2 - link rate after the scan"
+fi
+if sercam_capture 160x160 2 mmap >/tmp/probe-capture.tap 2>&1; then
+	echo "ok 3 - frames at 57600 are the camera's"
+else
+	grep '^not ok' /tmp/probe-capture.tap | sed 's/^/# /' | head -3
+	echo "not ok 3 - capture at 57600"
+fi
+rmmod sercam
+sercam_emu set poweron-rate "$rate" >/dev/null && sercam_emu powercycle >/dev/null
+
+sercam_emu unplug >/dev/null
+dmesg -c >/dev/null
+modprobe sercam
+if sercam_dev.sh >/dev/null; then
+	echo "not ok 4 - a video node appeared with no camera"
+else
+	echo "ok 4 - no camera: no video node"
+fi
+msg=$(dmesg | grep "no SXH485 camera")
+echo "# $msg"
+case $msg in
+*"no SXH485 camera at address 1 on "*pl011*": no answer at $rate 115200 57600 38400 19200 9600 4800 baud"*)
+	echo "ok 5 - dev_err names the UART, the rates tried and the address" ;;
+*)	echo "not ok 5 - the probe error message" ;;
+esac
+if rmmod sercam; then
+	echo "ok 6 - the module unloads after the failed probe"
+else
+	echo "not ok 6 - rmmod after the failed probe"
+fi
+sercam_emu plug >/dev/null
+modprobe sercam
+if sercam_dev.sh >/dev/null; then
+	echo "ok 7 - camera plugged back: the node is back"
+else
+	echo "not ok 7 - no node after plugging the camera back"
+fi
