@@ -15,6 +15,7 @@
  * Copyright (C) 2026 The sercam authors
  */
 #include <linux/debugfs.h>
+#include <linux/gcd.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -87,8 +88,11 @@ static void sercam_interval(struct sercam_cam *cam,
 	u64 us = m->capture_us +
 		 div_u64((u64)m->typical_size * 10 * USEC_PER_SEC, baud);
 
-	f->numerator = DIV_ROUND_UP_ULL(us, USEC_PER_MSEC);
-	f->denominator = MSEC_PER_SEC;
+	u32 ms = DIV_ROUND_UP_ULL(us, USEC_PER_MSEC), g = gcd(ms, MSEC_PER_SEC);
+
+	/* in lowest terms: applications compare fractions literally */
+	f->numerator = ms / g;
+	f->denominator = MSEC_PER_SEC / g;
 }
 
 static void sercam_fill_pix(const struct sercam_mode *m,

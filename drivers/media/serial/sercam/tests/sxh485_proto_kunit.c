@@ -331,7 +331,8 @@ static void parse_length_bounds(struct kunit *test)
 	u8 *data, *frame;
 
 	data = kunit_kzalloc(test, c->data_len + 16, GFP_KERNEL);
-	total = hlen + c->len + SXH485_CRC_LEN;
+	/* a rejected frame is rejected at its header: send only that much */
+	total = c->ok ? hlen + c->len + SXH485_CRC_LEN : hlen + 16;
 	frame = kunit_kzalloc(test, total, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, data);
 	KUNIT_ASSERT_NOT_NULL(test, frame);
@@ -346,7 +347,7 @@ static void parse_length_bounds(struct kunit *test)
 	put_unaligned_le16(c->len & 0xffff, frame + 4);
 	if (long_len)
 		frame[6] = c->len >> 16;
-	for (off = hlen; off < hlen + c->len; off++)
+	for (off = hlen; off < total - SXH485_CRC_LEN; off++)
 		frame[off] = off & 0xff ? off & 0xff : 1;
 	fix_crc(frame, total);
 
