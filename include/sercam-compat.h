@@ -54,4 +54,10 @@
 #define SERCAM_VB2_WAIT_OPS
 #endif
 
+/* 6.2: KUnit gained KUNIT_EXPECT_MEMEQ (it dumps both buffers on failure). */
+#if defined(KUNIT_EXPECT_EQ) && !defined(KUNIT_EXPECT_MEMEQ)
+#define KUNIT_EXPECT_MEMEQ(test, left, right, size)	\
+	KUNIT_EXPECT_EQ(test, memcmp(left, right, size), 0)
+#endif
+
 #endif /* _SERCAM_COMPAT_H */

@@ -258,7 +258,11 @@ int sercam_xfer_locked(struct sercam_bus *bus, const u8 *tx, size_t len,
 	}
 	sercam_xfer_wait(bus, x, sent, sercam_wire_ms(bus, len));
 	ret = sercam_xfer_detach(bus, x);
-	if (ret && ret != -ECANCELED)
+	/*
+	 * A broken or cancelled reply may still be coming: the next request
+	 * waits for the line to go quiet.
+	 */
+	if (ret)
 		bus->line_dirty = true;
 	if (ret == -ETIMEDOUT && x->cam)
 		x->cam->stats.timeouts++;
