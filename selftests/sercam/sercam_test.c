@@ -421,6 +421,16 @@ int cam_stop(struct cam *c)
 
 void cam_close(struct cam *c)
 {
+	unsigned int i;
+
+	/* mappings hold the file open: drop them, as an exiting process does */
+	for (i = 0; i < c->nbufs; i++) {
+		if (c->memory == V4L2_MEMORY_MMAP)
+			munmap(c->bufs[i].start, c->bufs[i].length);
+		else
+			free(c->bufs[i].start);
+	}
+	c->nbufs = 0;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;

@@ -80,6 +80,7 @@ int cam_start(struct cam *c, unsigned int nbufs, enum v4l2_memory memory);
 int cam_dqbuf(struct cam *c, struct v4l2_buffer *b, int timeout_ms);
 int cam_qbuf(struct cam *c, unsigned int index);
 int cam_stop(struct cam *c);
+/* Unmap and close, whatever the state: the last close stops streaming. */
 void cam_close(struct cam *c);
 
 /* --- frames --- */
