@@ -180,7 +180,7 @@ def main():
         wait_for_sockets(sock.values(), emu)
         tap = os.path.join(args.out, "guest.tap")
         res = os.path.join(work, "results.tar")
-        cmdline = (f"console=hvc0 rdinit=/init panic=-1 tbplan={args.plan} "
+        cmdline = (f"console=hvc0 rdinit=/init panic=-1 log_buf_len=8M tbplan={args.plan} "
                    f"{args.append}").strip()
         qemu_cmd = [
             "qemu-system-aarch64", *MACHINE, "-display", "none", "-monitor", "none",

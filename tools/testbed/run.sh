@@ -20,19 +20,24 @@ kver=$(make -s -C "$ksrc" O="$kdir" ARCH=arm64 kernelrelease)
 mkdir -p "$SERCAM_BUILD"
 
 build_module() {
-	tb_log "building sercam.ko against the test kernel (W=1)"
+	tb_log "building sercam.ko against the test kernel (W=1, sparse)"
 	make -s -C "$SERCAM_TOP" KDIR="$kdir" ARCH=arm64 \
-		CROSS_COMPILE="$CROSS_COMPILE" W=1 modules >"$SERCAM_BUILD/module.log" 2>&1 ||
+		CROSS_COMPILE="$CROSS_COMPILE" W=1 C=2 modules >"$SERCAM_BUILD/module.log" 2>&1 ||
 		{ cat "$SERCAM_BUILD/module.log" >&2; tb_die "module build failed"; }
 	if grep -E 'warning:|error:' "$SERCAM_BUILD/module.log" >&2; then
 		tb_die "the module build has warnings"
 	fi
+	# the harness's own test module (WARN_ON on load)
+	make -s -C "$kdir" M="$tb/harness" ARCH=arm64 \
+		CROSS_COMPILE="$CROSS_COMPILE" modules >/dev/null
 }
 
 build_tools() {
 	tb_log "building the camera emulator and the selftests"
 	make -s -C "$SERCAM_TOP/tools/camemu" O="$SERCAM_BUILD/camemu" >&2
 	make -s -C "$SERCAM_TOP/selftests/sercam" O="$SERCAM_BUILD/selftests" \
+		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
+	make -s -C "$SERCAM_TOP/tools/bench" O="$SERCAM_BUILD/selftests" \
 		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
 }
 
@@ -46,21 +51,29 @@ build_payload() {
 		CONFIG_VIDEO_SERCAM=m CONFIG_VIDEO_SERCAM_KUNIT_TEST=m \
 		INSTALL_MOD_PATH="$p" modules_install >/dev/null
 	depmod -b "$p" "$kver"
+	mkdir -p "$p/sercam/harness"
+	cp "$tb/harness/sercam_warn_test.ko" "$p/sercam/harness/"
 	cp "$tb/guest/run-plan.sh" "$p/sercam/"
 	cp -r "$tb/plans" "$p/sercam/plans"
 	cp -r "$SERCAM_BUILD/selftests/." "$p/sercam/tests/"
 }
 
-# guest_run PLAN OUTDIR [guest.py options]
-guest_run() {
+# guest_cmd PLAN OUTDIR [guest.py options]: the command that boots the guest
+guest_cmd() {
 	local plan=$1 out=$2
 	shift 2
-	rm -rf "$out" && mkdir -p "$out"
-	tb_log "booting the guest: plan '$plan' (results in $out)"
-	python3 "$tb/guest.py" --kernel "$kdir/arch/arm64/boot/Image" \
+	echo python3 "$tb/guest.py" --kernel "$kdir/arch/arm64/boot/Image" \
 		--rootfs "$rootfs/rootfs.ext4" --busybox "$rootfs/rootfs/bin/busybox" \
 		--payload "$SERCAM_BUILD/payload" --camemu "$SERCAM_BUILD/camemu/camemu" \
 		--plan "$plan" --out "$out" "$@"
+}
+
+# guest_run PLAN OUTDIR [guest.py options]
+guest_run() {
+	local out=$2
+	rm -rf "$out" && mkdir -p "$out"
+	tb_log "booting the guest: plan '$1' (results in $out)"
+	$(guest_cmd "$@")
 }
 
 host_tests() {
@@ -72,6 +85,9 @@ host_tests() {
 	make -s -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" KSRC="$ksrc" check \
 		>"$out/proto.tap" 2>"$out/proto.err" || true
 	"$tb/dt-check.sh" "$ksrc" >"$out/devicetree.tap" 2>"$out/devicetree.err" || true
+	"$tb/static-checks.sh" >"$out/static.tap" 2>"$out/static.err" || true
+	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" \
+		KSRC="$ksrc" fuzz-check >"$out/fuzz.tap" 2>"$out/fuzz.err" || true
 }
 
 build_module
@@ -91,6 +107,15 @@ check)
 	# the wire time of 115200 (the camera runs custom firmware here)
 	guest_run check "$res/guest" --rate 230400 || rc=$?
 	wait $host
+	tb_log "the harness's own test: a failure, a WARN_ON and a hang must turn it red"
+	rm -rf "$SERCAM_BUILD/harness" && mkdir -p "$SERCAM_BUILD/harness"
+	"$tb/harness-test.sh" "$SERCAM_BUILD/harness" -- \
+		$(guest_cmd harness "$SERCAM_BUILD/harness/guest") >"$res/host/harness.tap"
+	tb_log "bad devicetree configurations, one boot each"
+	rm -rf "$SERCAM_BUILD/badconfig"
+	"$tb/badconfig-test.sh" "$SERCAM_BUILD/badconfig" \
+		"$SERCAM_TOP/dts/qemu-virt-sercam.dtso" -- \
+		$(guest_cmd badconfig "$SERCAM_BUILD/badconfig/none") >"$res/host/badconfig.tap"
 	python3 "$tb/verdict.py" "$res" || rc=$((rc ? rc : 1))
 	tb_log "make check took $(($(date +%s) - start)) s"
 	exit $rc
@@ -99,6 +124,15 @@ demo)
 	out=$SERCAM_TOP/demo-out
 	guest_run demo "$SERCAM_BUILD/demo" --rate 115200
 	python3 "$tb/demo-report.py" "$SERCAM_BUILD/demo" "$out"
+	;;
+bench)
+	# one boot per link rate: the devicetree gives the camera's rate
+	runs=()
+	for rate in ${BENCH_RATES:-57600 115200 230400}; do
+		guest_run bench "$SERCAM_BUILD/bench/$rate" --rate "$rate" || true
+		runs+=("$SERCAM_BUILD/bench/$rate")
+	done
+	python3 "$SERCAM_TOP/tools/bench/report.py" "$SERCAM_TOP/bench-out" "${runs[@]}"
 	;;
 *)
 	tb_die "unknown target '$target'"

@@ -115,20 +115,24 @@ def main():
             problems += [l.strip() for l in f if l.startswith("HUNG")]
     hung = any(p.startswith("HUNG") for p in problems)
 
-    log = os.path.join(guest, "dmesg.txt")
-    if not os.path.exists(log):
-        log = os.path.join(guest, "console.log")
+    # the console has every message up to a hang; dmesg.txt (the end of
+    # a finished run) also has the ones below the console's log level
+    logs = [p for p in (os.path.join(guest, "console.log"),
+                        os.path.join(guest, "dmesg.txt")) if os.path.exists(p)]
     splats = []
-    if os.path.exists(log):
+    for log in logs:
         with open(log, errors="replace") as f:
             for line in f:
                 for pat, what in SPLATS:
                     if pat.search(line):
-                        splats.append(f"{what}: {line.strip()}")
+                        msg = f"{what}: {line.strip()}"
+                        if msg not in splats:
+                            splats.append(msg)
                         break
-    elif os.path.isdir(guest):
+    if not logs and os.path.isdir(guest):
         problems.append("no guest kernel log")
         hung = True
+    log = " and ".join(logs)
 
     for p in problems:
         print(p)
