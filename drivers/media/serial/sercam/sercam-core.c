@@ -42,7 +42,7 @@
  * camera may still be talking, and a new request would collide with it.
  */
 #define SERCAM_QUIET_BYTES		20
-#define SERCAM_QUIET_MIN_US		2000
+#define SERCAM_QUIET_MIN_US		50000
 #define SERCAM_QUIET_MAX_MS		1000
 /* Write timeout for a request (a few bytes into the tty buffer). */
 #define SERCAM_WRITE_TIMEOUT_MS		500
@@ -185,14 +185,15 @@ static bool sercam_xfer_attach(struct sercam_bus *bus, struct sercam_xfer *x)
 	return ok;
 }
 
-/* Detach @x if the receive path has not ended it; returns its status. */
+/*
+ * Detach @x if the receive path has not ended it; returns its status:
+ * -ETIMEDOUT, or what the receive path noted about the broken reply.
+ */
 static int sercam_xfer_detach(struct sercam_bus *bus, struct sercam_xfer *x)
 {
 	mutex_lock(&bus->rx_lock);
-	if (bus->xfer == x) {
+	if (bus->xfer == x)
 		bus->xfer = NULL;
-		x->status = -ETIMEDOUT;
-	}
 	mutex_unlock(&bus->rx_lock);
 	return x->status;
 }
@@ -234,7 +235,7 @@ static void sercam_xfer_wait(struct sercam_bus *bus, struct sercam_xfer *x,
  *
  * Return: 0 when the family's receive hook accepted a reply, -ETIMEDOUT,
  * -ECANCELED if the camera is stopping, or the errno the receive hook
- * ended the exchange with.
+ * ended the exchange with, or noted in @x->status before it timed out.
  */
 int sercam_xfer_locked(struct sercam_bus *bus, const u8 *tx, size_t len,
 		       struct sercam_xfer *x)
@@ -259,10 +260,11 @@ int sercam_xfer_locked(struct sercam_bus *bus, const u8 *tx, size_t len,
 	sercam_xfer_wait(bus, x, sent, sercam_wire_ms(bus, len));
 	ret = sercam_xfer_detach(bus, x);
 	/*
-	 * A broken or cancelled reply may still be coming: the next request
-	 * waits for the line to go quiet.
+	 * Unless the reply came whole (good, or complete with a bad CRC), the
+	 * camera may still be talking: the next request waits for the line
+	 * to go quiet.
 	 */
-	if (ret)
+	if (ret && ret != -EBADMSG)
 		bus->line_dirty = true;
 	if (ret == -ETIMEDOUT && x->cam)
 		x->cam->stats.timeouts++;

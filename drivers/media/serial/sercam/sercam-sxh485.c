@@ -33,8 +33,11 @@
 
 /* Command latency budget: the camera needs ~2 ms, cheap firmware more. */
 #define SXH485_CMD_MS			50
-/* Silence inside a reply that means bytes were lost. */
-#define SXH485_GAP_MS			50
+/*
+ * Silence inside a reply that means bytes were lost. Generous: a USB
+ * adapter or a busy virtual machine delivers bytes in bursts.
+ */
+#define SXH485_GAP_MS			100
 /* Capture time at 640x480; it scales with the pixel count. */
 #define SXH485_CAPTURE_US_VGA		150000
 /* Attempts per request, and per frame (a frame restarts with a capture). */
@@ -162,24 +165,6 @@ static void sxh485_fill_mode(struct sercam_mode *m)
 
 /* --- exchanges ----------------------------------------------------------- */
 
-static void sxh485_count_error(struct sercam_cam *cam, int ret)
-{
-	switch (ret) {
-	case -EBADMSG:
-		cam->stats.crc_errors++;
-		break;
-	case -EMSGSIZE:
-		cam->stats.len_errors++;
-		break;
-	case -EPROTO:
-		cam->stats.proto_errors++;
-		break;
-	default:
-		/* -ETIMEDOUT is counted by the bus */
-		break;
-	}
-}
-
 /*
  * One request and its reply. @first_ms is the time the camera may take to
  * start answering, @reply_max the longest reply in bytes. @locked: the
@@ -206,11 +191,13 @@ static int sxh485_xfer(struct sercam_cam *cam, u8 cmd, const u8 *params,
 	x.gap_ms = SXH485_GAP_MS + sercam_wire_ms(bus, 16);
 	x.total_ms = first_ms + 2 * sercam_wire_ms(bus, reply_max) +
 		     SXH485_GAP_MS;
+	/* CRC and length errors are counted as they arrive, timeouts by the bus */
 	if (locked)
 		ret = sercam_xfer_locked(bus, tx, len, &x);
 	else
 		ret = sercam_xfer(bus, tx, len, &x);
-	sxh485_count_error(cam, ret);
+	if (ret == -EPROTO)
+		cam->stats.proto_errors++;
 	return ret;
 }
 
@@ -260,11 +247,20 @@ static void sxh485_take(struct sxh485_reply *r, const struct sxh485_parser *p)
 	memcpy(r->head, p->head, p->head_got);
 }
 
+/*
+ * The receive path. A complete frame ends the exchange: accepted, or with
+ * -EBADMSG for a bad CRC (the camera is done talking, so the retry can go
+ * at once), or -EPROTO for our command answered with an error. A header
+ * with an impossible length does not: it is noted, and the parser hunts on,
+ * since it may be garbage (the tail of a reply cut short) before the real
+ * reply; silence then ends the exchange.
+ */
 static void sxh485_receive(struct sercam_bus *bus, const u8 *buf, size_t len)
 {
 	struct sxh485_bus *sb = bus->fpriv;
 	struct sxh485_parser *p = &sb->parser;
-	struct sxh485_reply *r = bus->xfer->ctx;
+	struct sercam_xfer *x = bus->xfer;
+	struct sxh485_reply *r = x->ctx;
 	enum sxh485_event ev;
 	size_t n;
 
@@ -292,11 +288,13 @@ static void sxh485_receive(struct sercam_bus *bus, const u8 *buf, size_t len)
 			sercam_xfer_end(bus, -EPROTO);
 			return;
 		case SXH485_EV_BAD_CRC:
+			x->cam->stats.crc_errors++;
 			sercam_xfer_end(bus, -EBADMSG);
 			return;
 		case SXH485_EV_BAD_LEN:
-			sercam_xfer_end(bus, -EMSGSIZE);
-			return;
+			x->cam->stats.len_errors++;
+			x->status = -EMSGSIZE;
+			break;
 		}
 	}
 }

@@ -168,7 +168,8 @@ struct sercam_ctrl_desc {
 /**
  * struct sercam_xfer - one request/reply exchange on the bus
  * @done: completed by the receive path when the exchange ends
- * @status: 0, or the negative errno the receive path ended it with
+ * @status: 0, or the negative errno the receive path ended it with; while
+ *	pending, -ETIMEDOUT or what the receive path noted about a broken reply
  * @cam: camera the exchange is for (whose counters it feeds)
  * @ctx: the family's description of the awaited reply
  * @first_ms: time allowed from the end of the request to the first byte
