@@ -12,6 +12,7 @@
  * COUNT frames must be found and nothing may be left over. With WxH, each
  * frame must be a JPEG of that size that libjpeg-turbo decodes.
  * With SAVE (a printf pattern such as dir/frame-%02d.jpg), each frame found
+ * (numbered from 1)
  * is also written to a file of its own. Prints TAP: one line per frame.
  */
 #include <stdio.h>
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
 			char name[256];
 			FILE *o;
 
-			snprintf(name, sizeof(name), save, (int)found);
+			snprintf(name, sizeof(name), save, (int)found + 1);
 			o = fopen(name, "wb");
 			if (!o || fwrite(data + off, 1, m->size, o) != (size_t)m->size)
 				ksft_print_msg("cannot write %s\n", name);

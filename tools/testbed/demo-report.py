@@ -43,7 +43,7 @@ def main():
         for line in open(timing):
             tool, n, t0, t1 = line.split()
             secs = float(t1) - float(t0)
-            print(f"{tool}: {n} frames in {secs:.1f} s = {int(n) / secs:.2f} frames/s "
+            print(f"{tool}: {n} frames in {secs:.1f} s, start-up included = {int(n) / secs:.2f} frames/s "
                   f"(640x480 at 115200 baud, QEMU/TCG guest)")
     print(f"{len(files)} JPEGs in {out}/")
     if not files or bad:
