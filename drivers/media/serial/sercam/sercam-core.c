@@ -43,7 +43,13 @@
  */
 #define SERCAM_QUIET_BYTES		20
 #define SERCAM_QUIET_MIN_US		50000
-#define SERCAM_QUIET_MAX_MS		1000
+/*
+ * At most this long: a line that never goes quiet (a camera sending a long
+ * image at a low rate, or noise) must not stall us for ever. At probe a
+ * camera may be finishing a whole image an earlier instance asked for.
+ */
+#define SERCAM_QUIET_MAX_MS		5000
+#define SERCAM_PROBE_QUIET_MAX_MS	30000
 /* Write timeout for a request (a few bytes into the tty buffer). */
 #define SERCAM_WRITE_TIMEOUT_MS		500
 /* Hello attempts per rate while scanning. */
@@ -92,11 +98,11 @@ static ktime_t sercam_last_rx(struct sercam_bus *bus)
 	return t;
 }
 
-static void sercam_wait_quiet(struct sercam_bus *bus)
+/* Wait until nothing has been received for @quiet_us, at most @max_ms. */
+static void sercam_wait_quiet(struct sercam_bus *bus, u32 quiet_us,
+			      unsigned int max_ms)
 {
-	u32 quiet_us = max_t(u32, SERCAM_QUIET_MIN_US,
-			     sercam_wire_ms(bus, SERCAM_QUIET_BYTES) * 1000);
-	ktime_t limit = ktime_add_ms(ktime_get(), SERCAM_QUIET_MAX_MS);
+	ktime_t limit = ktime_add_ms(ktime_get(), max_ms);
 
 	for (;;) {
 		ktime_t now = ktime_get();
@@ -107,6 +113,12 @@ static void sercam_wait_quiet(struct sercam_bus *bus)
 		usleep_range(quiet_us - idle, quiet_us - idle + 1000);
 	}
 	bus->line_dirty = false;
+}
+
+static u32 sercam_quiet_us(const struct sercam_bus *bus)
+{
+	return max_t(u32, SERCAM_QUIET_MIN_US,
+		     sercam_wire_ms(bus, SERCAM_QUIET_BYTES) * USEC_PER_MSEC);
 }
 
 /**
@@ -123,7 +135,7 @@ int sercam_send_locked(struct sercam_bus *bus, const u8 *tx, size_t len)
 
 	lockdep_assert_held(&bus->lock);
 	if (bus->line_dirty)
-		sercam_wait_quiet(bus);
+		sercam_wait_quiet(bus, sercam_quiet_us(bus), SERCAM_QUIET_MAX_MS);
 	ret = serdev_device_write(bus->serdev, tx, len,
 				  msecs_to_jiffies(SERCAM_WRITE_TIMEOUT_MS));
 	if (ret < 0)
@@ -247,7 +259,7 @@ int sercam_xfer_locked(struct sercam_bus *bus, const u8 *tx, size_t len,
 	init_completion(&x->done);
 	x->status = -ETIMEDOUT;
 	if (bus->line_dirty)
-		sercam_wait_quiet(bus);
+		sercam_wait_quiet(bus, sercam_quiet_us(bus), SERCAM_QUIET_MAX_MS);
 	if (!sercam_xfer_attach(bus, x))
 		return -ECANCELED;
 
@@ -698,6 +710,18 @@ static void sercam_put_cams(struct sercam_bus *bus)
 		sercam_cam_put(bus->cams[--bus->num_cams]);
 }
 
+/* Twice the longest capture of any camera on the bus, at least 100 ms. */
+static u32 sercam_probe_quiet_us(const struct sercam_bus *bus)
+{
+	u32 us = 100 * USEC_PER_MSEC;
+	unsigned int i, m;
+
+	for (i = 0; i < bus->num_cams; i++)
+		for (m = 0; m < bus->cams[i]->num_modes; m++)
+			us = max(us, 2 * bus->cams[i]->modes[m].capture_us);
+	return us;
+}
+
 static int sercam_probe(struct serdev_device *serdev)
 {
 	struct device *dev = &serdev->dev;
@@ -738,6 +762,14 @@ static int sercam_probe(struct serdev_device *serdev)
 		dev_err(dev, "UART cannot do 8N1 without parity (%d)\n", ret);
 		goto err_put_cams;
 	}
+	/*
+	 * A camera may still be working on what an earlier driver instance
+	 * asked for: capturing (silent), then sending. Only a silence longer
+	 * than its longest capture says it is idle; then say hello.
+	 */
+	bus->last_rx = ktime_get();
+	sercam_wait_quiet(bus, sercam_probe_quiet_us(bus),
+			  SERCAM_PROBE_QUIET_MAX_MS);
 
 	mutex_lock(&bus->lock);
 	ret = sercam_bus_find_rate(bus, bus->cams[0], tried, sizeof(tried));

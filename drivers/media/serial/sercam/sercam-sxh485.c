@@ -43,8 +43,12 @@
 /* Attempts per request, and per frame (a frame restarts with a capture). */
 #define SXH485_TRIES			3
 #define SXH485_FRAME_TRIES		2
-/* Reply bytes after which the error statistics are halved (forgotten). */
-#define SXH485_WINDOW_BYTES		(64 * 1024)
+/*
+ * Reply bytes after which the error statistics are halved (forgotten):
+ * long enough for a steady estimate at 1e-4 per byte, short enough that
+ * the packet size grows back within seconds of the link coming clean.
+ */
+#define SXH485_WINDOW_BYTES		(128 * 1024)
 /* Clean packet-mode frames before whole-image mode is tried (auto). */
 #define SXH485_WHOLE_AFTER		4
 /*
@@ -659,6 +663,9 @@ static bool sxh485_use_whole(struct sxh485_cam *sc)
 	if (sc->gray || !strcmp(transfer, "whole"))
 		return true;
 	if (!strcmp(transfer, "packet"))
+		return false;
+	/* one bad byte loses a whole image: only on a link known clean */
+	if (sc->win_fail)
 		return false;
 	return !sc->whole_failed || sc->clean_frames >= SXH485_WHOLE_AFTER;
 }
