@@ -242,13 +242,23 @@ static void parse_frame(const char *line, struct emu_frame *f)
 		sscanf(p + 7 + 2 * i, "%2hhx", &f->sha[i]);
 }
 
+/* "addr=A" for the camera in $SERCAM_ADDR (several on one bus), or "" */
+static const char *emu_addr(void)
+{
+	static char a[16];
+	const char *e = getenv("SERCAM_ADDR");
+
+	snprintf(a, sizeof(a), e ? "addr=%s" : "", e);
+	return a;
+}
+
 int emu_frames(struct emu_frame **out)
 {
 	struct emu_frame *f;
 	char **lines;
 	int n, i, k = 0;
 
-	if (emu_cmd(NULL, 0, &lines, &n, "frames"))
+	if (emu_cmd(NULL, 0, &lines, &n, "frames %s", emu_addr()))
 		return -1;
 	f = calloc(n + 1, sizeof(*f));
 	for (i = 0; i < n; i++)
@@ -263,7 +273,7 @@ int emu_frame_count(void)
 {
 	char final[EMU_LINE];
 
-	if (emu_cmd(final, sizeof(final), NULL, NULL, "status"))
+	if (emu_cmd(final, sizeof(final), NULL, NULL, "status %s", emu_addr()))
 		return -1;
 	return emu_field(final, "frames");
 }

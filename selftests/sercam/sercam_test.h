@@ -51,7 +51,7 @@ struct emu_frame {
 	uint8_t sha[32];
 };
 
-/* The manifest: every frame the camera produced. */
+/* The manifest: every frame the camera ($SERCAM_ADDR, or the first) made. */
 int emu_frames(struct emu_frame **out);
 int emu_frame_count(void);
 

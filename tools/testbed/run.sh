@@ -101,7 +101,8 @@ check)
 	res=$SERCAM_TOP/results
 	rm -rf "$res"
 	# Beside the main guest, at low priority (its wire timing comes
-	# first): the host tests, the harness's own test, the bad devicetrees.
+	# first): the host tests, the harness's own test, the bad devicetrees,
+	# and two cameras on one RS-485 bus.
 	(
 		renice -n 19 $BASHPID >/dev/null
 		host_tests "$res/host"
@@ -113,7 +114,13 @@ check)
 		"$tb/badconfig-test.sh" "$SERCAM_BUILD/badconfig" \
 			"$SERCAM_TOP/dts/qemu-virt-sercam.dtso" -- \
 			$(guest_cmd badconfig "$SERCAM_BUILD/badconfig/none") >"$res/host/badconfig.tap"
-		tb_log "harness test and bad devicetrees done at $(($(date +%s) - start)) s"
+		rm -rf "$SERCAM_BUILD/rs485"
+		guest_run rs485 "$SERCAM_BUILD/rs485/guest" --rate 230400 \
+			--overlay "$SERCAM_TOP/dts/rs485-bus-sercam.dtso" \
+			--camemu-arg=--camera --camemu-arg=addr=1 \
+			--camemu-arg=--camera --camemu-arg=addr=2 >/dev/null 2>&1
+		python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/rs485" >"$res/host/rs485.tap"
+		tb_log "side runs done at $(($(date +%s) - start)) s"
 	) &
 	side=$!
 	rc=0
@@ -130,6 +137,26 @@ demo)
 	out=$SERCAM_TOP/demo-out
 	guest_run demo "$SERCAM_BUILD/demo" --rate 115200
 	python3 "$tb/demo-report.py" "$SERCAM_BUILD/demo" "$out"
+	;;
+check-long)
+	# What CI does not need: the fault matrix (about 45 minutes of wire
+	# time), then a 10-minute fuzzing run.
+	start=$(date +%s)
+	res=$SERCAM_TOP/results-long
+	rm -rf "$res"
+	rc=0
+	guest_run long "$res/guest" --rate 230400 || rc=$?
+	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
+	splats=$(grep -c '^kernel log:' "$res/verdict.txt")
+	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
+	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" \
+		KSRC="$ksrc" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-600}" || rc=1
+	tb_log "make check-long took $(($(date +%s) - start)) s"
+	exit $rc
+	;;
+fuzz)
+	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" \
+		KSRC="$ksrc" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-600}"
 	;;
 plan)
 	# for development: one plan, e.g. run.sh plan check --rate 230400

@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """The verdict of a test run: one line "N passed, N failed[, N skipped]".
 
+With --tap, prints the run's results as one TAP stream instead (for a
+side run whose results count in another run's verdict).
+
 Counts every TAP test in RESULTS/host/*.tap (host unit tests) and in the
 guest's step outputs (RESULTS/guest/guest.tap, one "# step NAME" section
 per step). Nested KTAP (KUnit) counts its leaf tests, not the suite lines
@@ -80,7 +83,9 @@ def sections(path):
 
 
 def main():
-    res = sys.argv[1] if len(sys.argv) > 1 else "results"
+    args = [a for a in sys.argv[1:] if a != "--tap"]
+    tap = "--tap" in sys.argv
+    res = args[0] if args else "results"
     streams = []
     for path in sorted(glob.glob(os.path.join(res, "host", "*.tap"))):
         with open(path, errors="replace") as f:
@@ -134,6 +139,29 @@ def main():
         hung = True
     log = " and ".join(logs)
 
+    if tap:
+        # the run as one TAP stream: its tests, then its kernel log and end
+        n = 0
+        print("TAP version 13")
+        for source, text in streams:
+            leaves, missing = parse_tap(text)
+            for ok, name, directive in leaves:
+                n += 1
+                skip = f" # {directive}" if directive.upper().startswith("SKIP") else ""
+                print(f"{'ok' if ok else 'not ok'} {n} - {source}: {name}{skip}")
+            for _ in range(missing):
+                n += 1
+                print(f"not ok {n} - {source}: a planned test never ran")
+        for s in splats[:20]:
+            print("# kernel log:", s)
+        n += 1
+        print(f"{'not ok' if splats else 'ok'} {n} - kernel log without splats")
+        n += 1
+        hangs = [p for p in problems if p.startswith("HUNG")]
+        print(f"{'not ok' if hangs else 'ok'} {n} - every step finished"
+              f"{': ' + hangs[0] if hangs else ''}")
+        print(f"1..{n}")
+        return 0
     for p in problems:
         print(p)
     for s in splats[:20]:

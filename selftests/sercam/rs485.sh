@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Two cameras (addresses 1 and 2) on one RS-485 bus: one video node each,
+# both streaming at once, each frame identical to what its own camera sent.
+echo "TAP version 13"
+echo "1..3"
+a=$(sercam_dev.sh 1) && b=$(sercam_dev.sh 2)
+if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then
+	echo "ok 1 - camera 1 is $a, camera 2 is $b"
+else
+	echo "not ok 1 - two video nodes for the two cameras ('$a' '$b')"
+	exit 1
+fi
+SERCAM_DEV=$a SERCAM_ADDR=1 sercam_capture 320x240 5 mmap >/tmp/cam1.tap 2>&1 &
+SERCAM_DEV=$b SERCAM_ADDR=2 sercam_capture 320x240 5 mmap >/tmp/cam2.tap 2>&1
+r2=$?
+wait $!
+r1=$?
+for n in 1 2; do
+	eval r=\$r$n
+	if [ "$r" = 0 ]; then
+		echo "ok $((n + 1)) - camera $n streamed 5 frames beside the other, each its own camera's"
+	else
+		grep '^not ok' /tmp/cam$n.tap | head -3 | sed 's/^/# /'
+		echo "not ok $((n + 1)) - camera $n streaming beside the other"
+	fi
+done
