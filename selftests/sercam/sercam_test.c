@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -70,6 +71,13 @@ static int emu_send(const char *fmt, va_list ap)
 	return write(emu_fd, line, len) == len ? 0 : -1;
 }
 
+/*
+ * A virtio-serial port has one opener at a time, and tests may run side
+ * by side (two cameras): each command takes a lock, opens the port, and
+ * closes it again.
+ */
+static int emu_lock_fd = -1;
+
 int emu_open(void)
 {
 	const char *path = getenv("SERCAM_CTL");
@@ -77,17 +85,34 @@ int emu_open(void)
 
 	if (emu_fd >= 0)
 		return 0;
+	if (emu_lock_fd < 0)
+		emu_lock_fd = open("/tmp/sercam-ctl.lock", O_RDWR | O_CREAT, 0666);
+	if (emu_lock_fd < 0 || flock(emu_lock_fd, LOCK_EX))
+		return -1;
+	emu_len = 0;
 	emu_fd = open(path ? path : "/dev/virtio-ports/sercam.ctl", O_RDWR);
 	if (emu_fd < 0)
-		return -1;
+		goto fail;
 	/* drop what an earlier test left unread: wait for our own pong */
 	if (write(emu_fd, "ping\n", 5) != 5)
-		return -1;
+		goto fail;
 	do {
 		if (emu_getline(line, sizeof(line)))
-			return -1;
+			goto fail;
 	} while (strcmp(line, "ok pong"));
 	return 0;
+fail:
+	emu_close();
+	return -1;
+}
+
+void emu_close(void)
+{
+	if (emu_fd >= 0)
+		close(emu_fd);
+	emu_fd = -1;
+	if (emu_lock_fd >= 0)
+		flock(emu_lock_fd, LOCK_UN);
 }
 
 int emu_cmd(char *final, size_t size, char ***lines, int *nlines,
@@ -103,6 +128,7 @@ int emu_cmd(char *final, size_t size, char ***lines, int *nlines,
 	va_start(ap, fmt);
 	if (emu_send(fmt, ap)) {
 		va_end(ap);
+		emu_close();
 		return -1;
 	}
 	va_end(ap);
@@ -118,6 +144,7 @@ int emu_cmd(char *final, size_t size, char ***lines, int *nlines,
 			} else {
 				emu_free_lines(v, n);
 			}
+			emu_close();
 			return line[0] == 'o' ? 0 : -1;
 		}
 		if (!lines)
@@ -129,6 +156,7 @@ int emu_cmd(char *final, size_t size, char ***lines, int *nlines,
 		v[n++] = strdup(line);
 	}
 	emu_free_lines(v, n);
+	emu_close();
 	return -1;
 }
 

@@ -18,7 +18,9 @@
 
 /* --- the emulator's control channel (virtio-serial port) --- */
 
+/* Lock and open the channel (emu_cmd() does this itself), and undo it. */
 int emu_open(void);
+void emu_close(void);
 /*
  * Send one command line; collect the data lines (if @lines) and return 0
  * for a final "ok" (copied to @final) or -1 for "err" or a dead channel.
