@@ -443,14 +443,16 @@ static SERCAM_RX_RET sercam_receive_buf(struct serdev_device *serdev,
 					const u8 *buf, size_t len)
 {
 	struct sercam_bus *bus = serdev_device_get_drvdata(serdev);
+	ktime_t start = ktime_get();
 
 	mutex_lock(&bus->rx_lock);
 	bus->rx_bytes += len;
-	bus->last_rx = ktime_get();
+	bus->last_rx = start;
 	if (bus->xfer)
 		bus->family->receive(bus, buf, len);
 	else
 		bus->rx_dropped += len;
+	bus->rx_ns += ktime_get_ns() - ktime_to_ns(start);
 	mutex_unlock(&bus->rx_lock);
 	return len;
 }
@@ -697,8 +699,8 @@ static int sercam_bus_debugfs_show(struct seq_file *m, void *unused)
 	seq_printf(m, "family: %s\nbaud: %u\npoweron_baud: %u\nmax_baud: %u\n",
 		   bus->family->name, bus->baud, bus->poweron_baud,
 		   bus->max_baud);
-	seq_printf(m, "rx_bytes: %llu\ntx_bytes: %llu\nrx_dropped: %llu\n",
-		   bus->rx_bytes, bus->tx_bytes, bus->rx_dropped);
+	seq_printf(m, "rx_bytes: %llu\ntx_bytes: %llu\nrx_dropped: %llu\nrx_ns: %llu\n",
+		   bus->rx_bytes, bus->tx_bytes, bus->rx_dropped, bus->rx_ns);
 	mutex_unlock(&bus->lock);
 	return 0;
 }

@@ -261,6 +261,7 @@ struct sercam_family {
  * @rx_bytes: bytes received
  * @tx_bytes: bytes sent
  * @rx_dropped: bytes received while no exchange was pending
+ * @rx_ns: time spent in the receive path (parsing, storing), in ns
  * @cams: the cameras, in devicetree order
  * @num_cams: entries in @cams
  * @reset_gpio: optional reset line
@@ -285,6 +286,7 @@ struct sercam_bus {
 	u64 rx_bytes;
 	u64 tx_bytes;
 	u64 rx_dropped;
+	u64 rx_ns;
 	struct sercam_cam *cams[SERCAM_MAX_CAMS];
 	unsigned int num_cams;
 	struct gpio_desc *reset_gpio;
