@@ -118,19 +118,6 @@ static void noise(unsigned int w, unsigned int h, int n, const char *prob)
 			 flips, seen);
 }
 
-/* Wait until the camera is sending a reply to a capture: mid-frame. */
-static int wait_mid_frame(void)
-{
-	long long base = emu_stat("tx_bytes");
-	double end = now_s() + 20;
-
-	while (now_s() < end) {
-		if (emu_stat("tx_bytes") > base + 1500)
-			return 0;
-	}
-	return -1;
-}
-
 static void unplug(unsigned int w, unsigned int h)
 {
 	struct v4l2_buffer b;
@@ -142,7 +129,7 @@ static void unplug(unsigned int w, unsigned int h)
 		ksft_exit_fail_msg("cannot stream\n");
 	cam_dqbuf(&c, &b, 30000);
 	cam_qbuf(&c, b.index);
-	ksft_test_result(!wait_mid_frame(), "camera is sending a frame\n");
+	ksft_test_result(!emu_wait_sending(), "camera is sending a frame\n");
 	emu_do("unplug");
 	t0 = now_s();
 	/* a frame or two may still complete; then error buffers */

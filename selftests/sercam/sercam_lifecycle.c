@@ -7,11 +7,14 @@
  * kernel log is checked for splats and kmemleak by the harness.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,18 +35,6 @@ static int sh(const char *cmd)
 static int open_cam(struct cam *c)
 {
 	return cam_open(c) || cam_set_size(c, W, H) ? -1 : 0;
-}
-
-/* The camera has been sending for a while: a frame is mid-transfer. */
-static int wait_mid_frame(void)
-{
-	long long base = emu_stat("tx_bytes");
-	double end = now_s() + 20;
-
-	while (now_s() < end)
-		if (emu_stat("tx_bytes") > base + 1500)
-			return 0;
-	return -1;
 }
 
 /* The driver has sent something since @base: it waits for a reply. */
@@ -89,7 +80,7 @@ static void streamoff_mid_frame(void)
 
 	if (open_cam(&c) || cam_start(&c, 2, V4L2_MEMORY_MMAP))
 		ksft_exit_fail_msg("cannot stream\n");
-	wait_mid_frame();
+	emu_wait_sending();
 	t = now_s();
 	cam_stop(&c);
 	t = now_s() - t;
@@ -105,7 +96,7 @@ static void close_mid_frame(void)
 
 	if (open_cam(&c) || cam_start(&c, 2, V4L2_MEMORY_MMAP))
 		ksft_exit_fail_msg("cannot stream\n");
-	wait_mid_frame();
+	emu_wait_sending();
 	t = now_s();
 	cam_close(&c);
 	t = now_s() - t;
@@ -188,7 +179,7 @@ static void unbind_mid_frame(void)
 	pid = fork();
 	if (!pid)
 		streamer();
-	wait_mid_frame();
+	emu_wait_sending();
 	snprintf(cmd, sizeof(cmd),
 		 "echo %s > /sys/bus/serial/drivers/sercam/unbind", dev);
 	t = now_s();
@@ -236,15 +227,187 @@ static void rmmod_cases(void)
 	cam_close(&c);
 }
 
+/* STREAMON/STREAMOFF in one thread while another changes controls. */
+struct racer {
+	struct cam *c;
+	volatile int stop;
+	int sets;
+};
+
+static void *control_racer(void *arg)
+{
+	struct racer *r = arg;
+	int v = 0;
+
+	while (!r->stop) {
+		cam_set_ctrl(r->c, V4L2_CID_BRIGHTNESS, v++ & 0xff);
+		cam_set_ctrl(r->c, V4L2_CID_ILLUMINATORS_1, v & 1);
+		cam_set_ctrl(r->c, V4L2_CID_JPEG_COMPRESSION_QUALITY,
+			     20 + 20 * (v % 5));
+		r->sets++;
+	}
+	return NULL;
+}
+
+static void stream_vs_controls(void)
+{
+	struct racer r = { };
+	struct emu_cmd_entry *e;
+	struct cam c;
+	pthread_t t;
+	char st[EMU_LINE];
+	double t0 = now_s();
+	int i, ok = 1, n;
+	long mark;
+
+	if (open_cam(&c))
+		ksft_exit_fail_msg("cannot open\n");
+	cam_set_size(&c, 160, 160);
+	r.c = &c;
+	pthread_create(&t, NULL, control_racer, &r);
+	for (i = 0; i < 20; i++) {
+		struct v4l2_buffer b;
+
+		if (cam_start(&c, 2, V4L2_MEMORY_MMAP)) {
+			ok = 0;
+			break;
+		}
+		if (i % 4 == 0)
+			cam_dqbuf(&c, &b, 30000);
+		if (cam_stop(&c))
+			ok = 0;
+	}
+	r.stop = 1;
+	pthread_join(t, NULL);
+	ksft_test_result(ok, "20 STREAMON/STREAMOFF while another thread set controls %d times (%.1f s)\n",
+			 r.sets, now_s() - t0);
+	/* the last values reach the camera at the next stream start */
+	cam_set_ctrl(&c, V4L2_CID_BRIGHTNESS, 0x42);
+	mark = emu_log_mark();
+	ok = one_good_frame(&c);
+	n = emu_log(mark, &e);
+	for (i = 0; i < n && !(e[i].cmd == 0x04 && e[i].param[0] == 0x42); i++)
+		;
+	emu_cmd(st, sizeof(st), NULL, NULL, "status");
+	ksft_test_result(ok && i < n && emu_field(st, "bright") == 0x42,
+			 "after the race: a good frame, and brightness 0x42 at the camera\n");
+	free(e);
+	cam_set_ctrl(&c, V4L2_CID_JPEG_COMPRESSION_QUALITY, 60);
+	cam_close(&c);
+}
+
+/* One process streams; another changes controls and queries formats. */
+static void two_processes(void)
+{
+	struct v4l2_frmsizeenum fs = { .pixel_format = V4L2_PIX_FMT_JPEG };
+	struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	int status, sizes = 0, ok = 1, i;
+	struct cam c;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid) {
+		struct v4l2_buffer b;
+		struct cam s;
+		int good = 0;
+
+		if (open_cam(&s) || cam_start(&s, 2, V4L2_MEMORY_MMAP))
+			_exit(2);
+		for (i = 0; i < 3; i++) {
+			if (cam_dqbuf(&s, &b, 30000))
+				_exit(3);
+			good += !(b.flags & V4L2_BUF_FLAG_ERROR);
+			cam_qbuf(&s, b.index);
+		}
+		cam_stop(&s);
+		_exit(good == 3 ? 0 : 4);
+	}
+	emu_wait_sending();
+	if (cam_open(&c))
+		ksft_exit_fail_msg("second open\n");
+	for (i = 0; i < 50; i++) {
+		ok &= !cam_set_ctrl(&c, V4L2_CID_CONTRAST, 0x70 + (i & 7));
+		ok &= !ioctl(c.fd, VIDIOC_G_FMT, &f);
+		ok &= f.fmt.pix.width == W;
+		f.fmt.pix.width = 160;
+		f.fmt.pix.height = 160;
+		ok &= !ioctl(c.fd, VIDIOC_TRY_FMT, &f) && f.fmt.pix.width == 160;
+		/* the other process owns the queue: no format change */
+		ok &= ioctl(c.fd, VIDIOC_S_FMT, &f) == -1 && errno == EBUSY;
+		f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	}
+	for (fs.index = 0; !ioctl(c.fd, VIDIOC_ENUM_FRAMESIZES, &fs); fs.index++)
+		sizes++;
+	cam_close(&c);
+	waitpid(pid, &status, 0);
+	ksft_test_result(ok && sizes == 4,
+			 "a second process changes controls and queries formats while the first streams (S_FMT: EBUSY)\n");
+	ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "and the first process got its 3 good frames\n");
+}
+
+/* A reader blocked in read() (blocking fd) while the device is unbound. */
+static void blocked_reader_unbind(void)
+{
+	const char *dev = serdev_name();
+	char cmd[160];
+	int status = -1;
+	double end;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid) {
+		static char buf[1 << 20];
+		struct cam c;
+		int fd;
+
+		if (open_cam(&c))
+			_exit(2);
+		fd = open(c.path, O_RDWR);	/* blocking */
+		cam_close(&c);
+		/*
+		 * vb2 wakes the blocked read() with an error when the queue
+		 * goes; the next call must find the device gone.
+		 */
+		while (read(fd, buf, sizeof(buf)) >= 0)
+			;
+		_exit(read(fd, buf, sizeof(buf)) < 0 && errno == ENODEV ? 0 : 3);
+	}
+	emu_wait_sending();
+	/* the reader holds the module */
+	ksft_test_result(sh("rmmod sercam 2>/dev/null") != 0,
+			 "rmmod is refused while a reader is blocked in read()\n");
+	snprintf(cmd, sizeof(cmd),
+		 "echo %s > /sys/bus/serial/drivers/sercam/unbind", dev);
+	sh(cmd);
+	end = now_s() + 5;
+	while (now_s() < end && waitpid(pid, &status, WNOHANG) == 0)
+		usleep(10000);
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		ksft_test_result_fail("the reader is stuck in read() after unbind\n");
+	} else {
+		ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+				 "unbind wakes the reader blocked in read() with an error\n");
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "echo %s > /sys/bus/serial/drivers/sercam/bind", dev);
+	sh(cmd);
+}
+
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(15);
+	ksft_set_plan(21);
 	open_close();
 	streamoff_mid_frame();
 	close_mid_frame();
 	silent_camera();
 	unbind_mid_frame();
+	stream_vs_controls();
+	two_processes();
+	blocked_reader_unbind();
 	rmmod_cases();
 	ksft_finished();
 }

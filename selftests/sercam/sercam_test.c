@@ -239,6 +239,17 @@ int emu_log(long since, struct emu_cmd_entry **out)
 	return k;
 }
 
+int emu_wait_sending(void)
+{
+	long long base = emu_stat("tx_bytes");
+	double end = now_s() + 20;
+
+	while (now_s() < end)
+		if (emu_stat("tx_bytes") > base + 1500)
+			return 0;
+	return -1;
+}
+
 long emu_log_mark(void)
 {
 	struct emu_cmd_entry *e;
@@ -307,6 +318,8 @@ int emu_frame_count(void)
 }
 
 /* --- V4L2 --- */
+
+static void cam_unmap(struct cam *c);
 
 static int xioctl(int fd, unsigned long req, void *arg)
 {
@@ -442,26 +455,18 @@ int cam_stop(struct cam *c)
 		.count = 0, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
 		.memory = c->memory,
 	};
-	unsigned int i;
 	int r = xioctl(c->fd, VIDIOC_STREAMOFF, &type);
 
-	for (i = 0; i < c->nbufs; i++) {
-		if (c->memory == V4L2_MEMORY_MMAP)
-			munmap(c->bufs[i].start, c->bufs[i].length);
-		else
-			free(c->bufs[i].start);
-	}
-	c->nbufs = 0;
+	cam_unmap(c);
 	if (xioctl(c->fd, VIDIOC_REQBUFS, &req))
 		r = -1;
 	return r;
 }
 
-void cam_close(struct cam *c)
+static void cam_unmap(struct cam *c)
 {
 	unsigned int i;
 
-	/* mappings hold the file open: drop them, as an exiting process does */
 	for (i = 0; i < c->nbufs; i++) {
 		if (c->memory == V4L2_MEMORY_MMAP)
 			munmap(c->bufs[i].start, c->bufs[i].length);
@@ -469,6 +474,12 @@ void cam_close(struct cam *c)
 			free(c->bufs[i].start);
 	}
 	c->nbufs = 0;
+}
+
+void cam_close(struct cam *c)
+{
+	/* mappings hold the file open: drop them, as an exiting process does */
+	cam_unmap(c);
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;

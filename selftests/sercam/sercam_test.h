@@ -42,6 +42,13 @@ struct emu_cmd_entry {
 	int nparam;
 };
 
+/*
+ * Wait until the camera has sent 1.5 KB more: a frame is mid-transfer.
+ * Found from the emulator's own counter, never by sleeping. 0, or -1 after
+ * 20 s without.
+ */
+int emu_wait_sending(void);
+
 /* Commands the camera accepted since @since (log since=...). */
 int emu_log(long since, struct emu_cmd_entry **out);
 long emu_log_mark(void);
