@@ -412,10 +412,15 @@ static int sxh485_set_pkt_size(struct sercam_cam *cam, u32 size)
 			  SXH485_CMD_MS);
 }
 
+/*
+ * Time a capture command may take to its first reply byte: generous, since
+ * the emulator's capture time is only a default and real sensors vary; it
+ * only costs time when the camera is silent.
+ */
 static unsigned int sxh485_capture_ms(struct sercam_cam *cam)
 {
-	return 2 * cam->modes[cam->mode].capture_us / USEC_PER_MSEC +
-	       SXH485_CMD_MS + 200;
+	return 4 * cam->modes[cam->mode].capture_us / USEC_PER_MSEC +
+	       SXH485_CMD_MS + 500;
 }
 
 /*
