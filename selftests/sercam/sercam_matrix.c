@@ -49,6 +49,20 @@ static void read_counters(struct counters *k)
 	k->retries = cam_stat(&c, "retries");
 }
 
+/* The driver's transfer module parameter: the mode this row ran in. */
+static const char *transfer_mode(void)
+{
+	static char mode[16] = "?";
+	FILE *f = fopen("/sys/module/sercam/parameters/transfer", "r");
+
+	if (f) {
+		if (fscanf(f, "%15s", mode) != 1)
+			strcpy(mode, "?");
+		fclose(f);
+	}
+	return mode;
+}
+
 static bool is_prob(const char *f)
 {
 	return !strcmp(f, "byteflip") || !strcmp(f, "drop") ||
@@ -175,8 +189,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	ksft_print_msg("matrix: %s %s,%ux%u,%d,%d,%d,%d,%.1f,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.0f\n",
-		       fault, arg, w, h, frames, good, flagged, lost,
+	ksft_print_msg("matrix: %s %s,%s,%ux%u,%d,%d,%d,%d,%.1f,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.0f\n",
+		       fault, arg, transfer_mode(), w, h, frames, good, flagged, lost,
 		       t_recovered, injected, d.crc, d.len, d.proto, d.timeouts,
 		       d.resyncs, d.retries, now_s() - t_start);
 	ksft_test_result(!corrupt, "%s %s: no corrupt frame marked good (%d good, %d flagged, %d corrupt)\n",

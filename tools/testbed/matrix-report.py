@@ -7,7 +7,7 @@
 
 import sys
 
-COLS = ["fault", "size", "frames", "good", "flagged", "lost", "recovery s",
+COLS = ["fault", "mode", "size", "frames", "good", "flagged", "lost", "recovery s",
         "injected", "crc", "len", "proto", "timeouts", "resyncs", "retries",
         "run s"]
 

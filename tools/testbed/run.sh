@@ -139,13 +139,13 @@ demo)
 	python3 "$tb/demo-report.py" "$SERCAM_BUILD/demo" "$out"
 	;;
 check-long)
-	# What CI does not need: the fault matrix (about 45 minutes of wire
+	# What CI does not need: the fault matrix (about 70 minutes of wire
 	# time), then a 10-minute fuzzing run.
 	start=$(date +%s)
 	res=$SERCAM_TOP/results-long
 	rm -rf "$res"
 	rc=0
-	guest_run long "$res/guest" --rate 230400 || rc=$?
+	guest_run long "$res/guest" --rate 230400 --timeout 14400 || rc=$?
 	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
 	splats=$(grep -c '^kernel log:' "$res/verdict.txt")
 	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
