@@ -31,7 +31,6 @@
 #include "sercam-compat.h"
 #include "sercam.h"
 
-#define SERCAM_DEFAULT_BAUD		115200
 #define SERCAM_MIN_BAUD			1200
 #define SERCAM_MAX_BAUD			4000000
 /* A UART rounding the rate further than this cannot talk to the camera. */
@@ -583,16 +582,23 @@ static int sercam_add_cam(struct sercam_bus *bus, struct fwnode_handle *node,
 
 /*
  * A camera may power on at any rate its firmware was built for; the rates
- * it can be switched to are the family's list.
+ * it can be switched to are the family's list. An optional rate that is
+ * absent reads as 0.
  */
 static int sercam_parse_rate(struct sercam_bus *bus, const char *prop,
-			     u32 *baud, u32 def, bool switchable)
+			     u32 *baud, bool required, bool switchable)
 {
 	int ret;
 
-	*baud = def;
-	if (!device_property_present(bus->dev, prop))
-		return 0;
+	*baud = 0;
+	if (!device_property_present(bus->dev, prop)) {
+		if (!required)
+			return 0;
+		dev_err(bus->dev,
+			"%s missing: the cameras' power-on baud rate is required\n",
+			prop);
+		return -EINVAL;
+	}
 	ret = device_property_read_u32(bus->dev, prop, baud);
 	if (ret) {
 		dev_err(bus->dev, "%s: not a single u32 (%d)\n", prop, ret);
@@ -621,10 +627,10 @@ static int sercam_parse_bus(struct sercam_bus *bus)
 	int ret;
 
 	ret = sercam_parse_rate(bus, "current-speed", &bus->poweron_baud,
-				SERCAM_DEFAULT_BAUD, false);
+				true, false);
 	if (ret)
 		return ret;
-	ret = sercam_parse_rate(bus, "max-speed", &bus->max_baud, 0, true);
+	ret = sercam_parse_rate(bus, "max-speed", &bus->max_baud, false, true);
 	if (ret)
 		return ret;
 
