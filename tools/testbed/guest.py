@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Boot the arm64 test guest against the camera emulator and run a plan.
 
-The guest's console (hvc0) comes back on QEMU's stdout: kernel messages and
-the step markers of tools/testbed/guest/run-plan.sh. Each step announces
+The guest's console (hvc0) goes to console.log through QEMU's file chardev,
+which this script follows: kernel messages and the step markers of
+tools/testbed/guest/run-plan.sh. (Not QEMU's stdio: QEMU drops virtconsole
+output it cannot write at once, and its stdio chardev closes when stdin
+ends; either loses markers, and a step whose start is lost is never cut.) Each step announces
 its time limit; a step that overruns it, or a guest that never reaches the
 end, is killed and reported by name. TAP from the steps arrives on the
 virtio-serial port "sercam.tap", the results directory (kernel log, step
@@ -14,7 +17,6 @@ gets the PL011 and the "sercam.ctl" port.
 import argparse
 import os
 import re
-import selectors
 import shutil
 import signal
 import socket
@@ -110,8 +112,9 @@ class Watch:
         self.buf = b""
 
     def feed(self, data):
-        self.logf.write(data)
-        self.logf.flush()
+        if self.logf:
+            self.logf.write(data)
+            self.logf.flush()
         self.buf += data
         while b"\n" in self.buf:
             line, self.buf = self.buf.split(b"\n", 1)
@@ -182,13 +185,15 @@ def main():
         res = os.path.join(work, "results.tar")
         cmdline = (f"console=hvc0 rdinit=/init panic=-1 log_buf_len=8M tbplan={args.plan} "
                    f"{args.append}").strip()
+        console_path = os.path.join(args.out, "console.log")
         qemu_cmd = [
             "qemu-system-aarch64", *MACHINE, "-display", "none", "-monitor", "none",
             "-no-reboot", "-kernel", args.kernel, "-initrd", initrd, "-dtb", dtb,
             "-append", cmdline,
             "-chardev", f"socket,id=cam,path={sock['uart']}", "-serial", "chardev:cam",
             "-device", "virtio-serial-device",
-            "-chardev", "stdio,id=con,signal=off", "-device", "virtconsole,chardev=con",
+            "-chardev", f"file,id=con,path={console_path}",
+            "-device", "virtconsole,chardev=con",
             "-chardev", f"socket,id=ctl,path={sock['ctl']}",
             "-device", "virtserialport,chardev=ctl,name=sercam.ctl",
             "-chardev", f"file,id=tap,path={tap}",
@@ -201,20 +206,19 @@ def main():
         ]
         with open(os.path.join(args.out, "qemu-cmdline.txt"), "w") as f:
             f.write(" ".join(qemu_cmd) + "\n")
-        console = open(os.path.join(args.out, "console.log"), "wb")
-        watch = Watch(console, args.timeout)
+        open(console_path, "wb").close()
+        console = open(console_path, "rb")
+        watch = Watch(None, args.timeout)
+        qemu_log = open(os.path.join(args.out, "qemu.log"), "wb")
         qemu = subprocess.Popen(qemu_cmd, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        os.set_blocking(qemu.stdout.fileno(), False)
-        sel = selectors.DefaultSelector()
-        sel.register(qemu.stdout, selectors.EVENT_READ)
+                                stdout=qemu_log, stderr=subprocess.STDOUT)
         while True:
-            for _key, _ in sel.select(timeout=1):
-                data = qemu.stdout.read()
-                if data:
-                    watch.feed(data)
+            # a regular file: read() returns what QEMU has written so far
+            data = console.read()
+            if data:
+                watch.feed(data)
             if qemu.poll() is not None:
-                data = qemu.stdout.read()
+                data = console.read()
                 if data:
                     watch.feed(data)
                 break
@@ -225,7 +229,10 @@ def main():
                 qemu.kill()
                 qemu.wait()
                 break
+            if not data:
+                time.sleep(0.1)     # the file's poll interval
         console.close()
+        qemu_log.close()
 
         if os.path.getsize(res) > 0:
             try:
