@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,30 @@ static int sh(const char *cmd)
 	int r = system(cmd);
 
 	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
+}
+
+#define STUCK		(-2)
+
+/*
+ * Wait up to @ms for child @pid to exit (on a pidfd, no polling). Returns
+ * its exit code, -1 if it ended by a signal, or STUCK if it was still
+ * running (it is then killed and reaped).
+ */
+static int reap(pid_t pid, int ms)
+{
+	int fd = syscall(SYS_pidfd_open, pid, 0), status;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	bool stuck = fd >= 0 && poll(&p, 1, ms) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (stuck)
+		kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (stuck)
+		return STUCK;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static int open_cam(struct cam *c)
@@ -168,9 +193,9 @@ static void unbind_mid_frame(void)
 {
 	const char *dev = serdev_name();
 	char cmd[160];
-	double t, end;
+	double t;
 	struct cam c;
-	int status = -1;
+	int code;
 	pid_t pid;
 
 	if (!dev) {
@@ -188,18 +213,13 @@ static void unbind_mid_frame(void)
 			 dev);
 	ksft_test_result(now_s() - t < 2 * PROMPT_S, "unbind took %.3f s\n",
 			 now_s() - t);
-	end = now_s() + 5;
-	while (now_s() < end && waitpid(pid, &status, WNOHANG) == 0)
-		usleep(10000);
-	if (waitpid(pid, &status, WNOHANG) == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
+	code = reap(pid, 5000);
+	if (code == STUCK)
 		ksft_test_result_fail("the streaming process is stuck after unbind\n");
-	} else {
-		ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	else
+		ksft_test_result(code == 0,
 				 "the streaming process got an error and closed (exit %d)\n",
-				 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	}
+				 code);
 	snprintf(cmd, sizeof(cmd),
 		 "echo %s > /sys/bus/serial/drivers/sercam/bind", dev);
 	ksft_test_result(!sh(cmd) && !open_cam(&c) && one_good_frame(&c),
@@ -370,8 +390,7 @@ static void blocked_reader_unbind(void)
 {
 	const char *dev = serdev_name();
 	char cmd[160];
-	int status = -1;
-	double end;
+	int code;
 	pid_t pid;
 
 	pid = fork();
@@ -399,17 +418,12 @@ static void blocked_reader_unbind(void)
 	snprintf(cmd, sizeof(cmd),
 		 "echo %s > /sys/bus/serial/drivers/sercam/unbind", dev);
 	sh(cmd);
-	end = now_s() + 5;
-	while (now_s() < end && waitpid(pid, &status, WNOHANG) == 0)
-		usleep(10000);
-	if (waitpid(pid, &status, WNOHANG) == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
+	code = reap(pid, 5000);
+	if (code == STUCK)
 		ksft_test_result_fail("the reader is stuck in read() after unbind\n");
-	} else {
-		ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	else
+		ksft_test_result(code == 0,
 				 "unbind wakes the reader blocked in read() with an error\n");
-	}
 	snprintf(cmd, sizeof(cmd),
 		 "echo %s > /sys/bus/serial/drivers/sercam/bind", dev);
 	sh(cmd);
