@@ -6,9 +6,11 @@ The guest's console (hvc0) goes to console.log through QEMU's file chardev,
 which this script follows: kernel messages and the step markers of
 tools/testbed/guest/run-plan.sh. (Not QEMU's stdio: QEMU drops virtconsole
 output it cannot write at once, and its stdio chardev closes when stdin
-ends; either loses markers, and a step whose start is lost is never cut.) Each step announces
-its time limit; a step that overruns it, or a guest that never reaches the
-end, is killed and reported by name. TAP from the steps arrives on the
+ends; either loses markers, and a step whose start is lost is never cut.)
+The guest's /init writes to hvc0 by name, not to the console the kernel
+may or may not have opened for it. Each step announces its time limit; a
+step that overruns it, a guest whose plan never starts, or one that never
+reaches the end, is killed and reported by name. TAP from the steps arrives on the
 virtio-serial port "sercam.tap", the results directory (kernel log, step
 outputs, captured files) as a tar on "sercam.results". The camera emulator
 gets the PL011 and the "sercam.ctl" port.
@@ -31,6 +33,8 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 # The exact machine: the DTB is dumped with these and booted with them.
 MACHINE = ["-M", "virt", "-cpu", "cortex-a57", "-smp", "2", "-m", "1024"]
 STEP_RE = re.compile(r"@@sercam-step (begin|end) (\S+)(?: (\d+))?(?: rc=(\d+))?")
+BANNER = "sercam guest: kernel"      # run-plan.sh's first line
+FATAL = "@@sercam-fatal "
 
 
 def log(msg):
@@ -100,10 +104,13 @@ def wait_for_sockets(paths, proc, limit=20):
 class Watch:
     """Follows the console: step markers, time limits, the log file."""
 
-    def __init__(self, logf, total):
+    def __init__(self, logf, total, start_limit):
         self.logf = logf
         self.start = time.monotonic()
         self.total = total
+        self.start_limit = start_limit
+        self.started = False
+        self.fatal = None
         self.step = None
         self.step_start = 0
         self.step_limit = 0
@@ -121,6 +128,10 @@ class Watch:
             self.line(line.decode("utf-8", "replace"))
 
     def line(self, text):
+        if BANNER in text:
+            self.started = True
+        if FATAL in text:
+            self.fatal = text[text.index(FATAL) + len(FATAL):].strip()
         m = STEP_RE.search(text)
         if not m:
             return
@@ -136,6 +147,9 @@ class Watch:
 
     def overdue(self):
         now = time.monotonic()
+        if not self.started and now - self.start > self.start_limit:
+            return (f"guest never started its plan (no \"{BANNER}\" on the "
+                    f"console within {self.start_limit} s)")
         if self.step and now - self.step_start > self.step_limit:
             return f"step '{self.step}' hung (over its {self.step_limit} s limit)"
         if now - self.start > self.total:
@@ -156,7 +170,12 @@ def main():
     ap.add_argument("--camemu", required=True)
     ap.add_argument("--camemu-arg", action="append", default=[])
     ap.add_argument("--timeout", type=int, default=1800, help="whole run, seconds")
+    ap.add_argument("--start-limit", type=int, default=300,
+                    help="seconds from QEMU's start to the plan's first line")
     ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--console", default="hvc0",
+                    help="the kernel's console= (one no device has boots the "
+                    "guest without an initial console, as when hvc0 comes late)")
     ap.add_argument("--rate", type=int, default=0,
                     help="the camera's power-on rate (devicetree and emulator)")
     args = ap.parse_args()
@@ -183,7 +202,7 @@ def main():
         wait_for_sockets(sock.values(), emu)
         tap = os.path.join(args.out, "guest.tap")
         res = os.path.join(work, "results.tar")
-        cmdline = (f"console=hvc0 rdinit=/init panic=-1 log_buf_len=8M tbplan={args.plan} "
+        cmdline = (f"console={args.console} rdinit=/init panic=-1 log_buf_len=8M tbplan={args.plan} "
                    f"{args.append}").strip()
         console_path = os.path.join(args.out, "console.log")
         qemu_cmd = [
@@ -208,7 +227,7 @@ def main():
             f.write(" ".join(qemu_cmd) + "\n")
         open(console_path, "wb").close()
         console = open(console_path, "rb")
-        watch = Watch(None, args.timeout)
+        watch = Watch(None, args.timeout, args.start_limit)
         qemu_log = open(os.path.join(args.out, "qemu.log"), "wb")
         qemu = subprocess.Popen(qemu_cmd, stdin=subprocess.DEVNULL,
                                 stdout=qemu_log, stderr=subprocess.STDOUT)
@@ -248,8 +267,9 @@ def main():
         if watch.hung:
             verdict = 2
         elif not os.path.exists(os.path.join(args.out, "finished")):
+            why = f": {watch.fatal}" if watch.fatal else ""
             with open(os.path.join(args.out, "steps.txt"), "a") as f:
-                f.write("HUNG guest stopped before the end of its plan\n")
+                f.write(f"HUNG guest stopped before the end of its plan{why}\n")
             verdict = 2
     finally:
         if qemu and qemu.poll() is None:

@@ -114,11 +114,13 @@ check)
 		tb_log "host tests done at $(($(date +%s) - start)) s"
 		rm -rf "$SERCAM_BUILD/harness" && mkdir -p "$SERCAM_BUILD/harness"
 		"$tb/harness-test.sh" "$SERCAM_BUILD/harness" -- \
-			$(guest_cmd harness "$SERCAM_BUILD/harness/guest") >"$res/host/harness.tap"
+			$(guest_cmd harness "$SERCAM_BUILD/harness/guest" --timeout 300) \
+			>"$res/host/harness.tap"
 		rm -rf "$SERCAM_BUILD/badconfig"
 		"$tb/badconfig-test.sh" "$SERCAM_BUILD/badconfig" \
 			"$SERCAM_TOP/dts/qemu-virt-sercam.dtso" -- \
-			$(guest_cmd badconfig "$SERCAM_BUILD/badconfig/none") >"$res/host/badconfig.tap"
+			$(guest_cmd badconfig "$SERCAM_BUILD/badconfig/none" --timeout 300) \
+			>"$res/host/badconfig.tap"
 		rm -rf "$SERCAM_BUILD/rs485"
 		guest_run rs485 "$SERCAM_BUILD/rs485/guest" --rate 230400 \
 			--overlay "$SERCAM_TOP/dts/rs485-bus-sercam.dtso" \
