@@ -718,6 +718,46 @@ static void sercam_put_cams(struct sercam_bus *bus)
 		sercam_cam_put(bus->cams[--bus->num_cams]);
 }
 
+/*
+ * A camera of the bus that did not answer at probe: it gets no video node,
+ * and leaves the bus so that nothing (rate changes, timeouts) waits on it.
+ */
+static void sercam_drop_cam(struct sercam_bus *bus, unsigned int i, int err)
+{
+	dev_warn(bus->dev,
+		 "%s camera at address %u on %s does not answer at %u baud (%d): no video node for it\n",
+		 bus->family->name, bus->cams[i]->addr, sercam_uart_name(bus),
+		 bus->baud, err);
+	sercam_cam_put(bus->cams[i]);
+	bus->num_cams--;
+	memmove(&bus->cams[i], &bus->cams[i + 1],
+		(bus->num_cams - i) * sizeof(bus->cams[0]));
+}
+
+/*
+ * Find the bus rate with the first camera, in devicetree order, that
+ * answers at all. Return: that camera, or NULL (@tried then lists the
+ * rates tried, @addrs the addresses).
+ */
+static struct sercam_cam *sercam_bus_find_first(struct sercam_bus *bus,
+						char *tried, size_t size,
+						char *addrs, size_t asize)
+{
+	struct sercam_cam *cam;
+	size_t pos = 0;
+	unsigned int i;
+
+	for (i = 0; i < bus->num_cams; i++) {
+		cam = bus->cams[i];
+		/* every scan tries the same rates: name them once */
+		if (!sercam_bus_find_rate(bus, cam, tried, i ? 0 : size))
+			return cam;
+		pos += scnprintf(addrs + pos, asize - pos, "%s%u",
+				 pos ? " " : "", cam->addr);
+	}
+	return NULL;
+}
+
 /* Twice the longest capture of any camera on the bus, at least 100 ms. */
 static u32 sercam_probe_quiet_us(const struct sercam_bus *bus)
 {
@@ -733,8 +773,9 @@ static u32 sercam_probe_quiet_us(const struct sercam_bus *bus)
 static int sercam_probe(struct serdev_device *serdev)
 {
 	struct device *dev = &serdev->dev;
+	struct sercam_cam *first;
 	struct sercam_bus *bus;
-	char tried[128];
+	char tried[128], addrs[4 * SERCAM_MAX_CAMS];
 	unsigned int i;
 	int ret;
 
@@ -780,27 +821,37 @@ static int sercam_probe(struct serdev_device *serdev)
 			  SERCAM_PROBE_QUIET_MAX_MS);
 
 	mutex_lock(&bus->lock);
-	ret = sercam_bus_find_rate(bus, bus->cams[0], tried, sizeof(tried));
-	if (!ret)
-		sercam_bus_speed_up(bus, bus->cams[0]);
+	first = sercam_bus_find_first(bus, tried, sizeof(tried), addrs,
+				      sizeof(addrs));
+	if (first)
+		sercam_bus_speed_up(bus, first);
 	mutex_unlock(&bus->lock);
-	if (ret) {
-		dev_err(dev,
-			"no %s camera at address %u on %s: no answer at %s baud\n",
-			bus->family->name, bus->cams[0]->addr,
+	if (!first) {
+		dev_err(dev, "no %s camera at address%s %s on %s: no answer at %s baud\n",
+			bus->family->name, bus->num_cams > 1 ? "es" : "", addrs,
 			sercam_uart_name(bus), tried);
+		ret = -ENODEV;
 		goto err_put_cams;
 	}
 
-	for (i = 0; i < bus->num_cams; i++) {
+	/*
+	 * One camera missing from a shared bus must not take the others
+	 * down: it is left out, with a warning that names it.
+	 */
+	for (i = 0; i < bus->num_cams; ) {
 		ret = bus->family->cam_init(bus->cams[i]);
-		if (ret) {
-			dev_err(dev,
-				"%s camera at address %u on %s does not answer at %u baud (%d)\n",
-				bus->family->name, bus->cams[i]->addr,
-				sercam_uart_name(bus), bus->baud, ret);
+		if (ret == -ENOMEM)
 			goto err_put_cams;
-		}
+		if (ret)
+			sercam_drop_cam(bus, i, ret);
+		else
+			i++;
+	}
+	if (!bus->num_cams) {
+		dev_err(dev, "no %s camera on %s answers at %u baud\n",
+			bus->family->name, sercam_uart_name(bus), bus->baud);
+		ret = -ENODEV;
+		goto err_put_cams;
 	}
 
 	bus->debugfs = debugfs_create_dir(dev_name(dev), sercam_debugfs_root);
