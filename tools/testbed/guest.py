@@ -102,10 +102,9 @@ def wait_for_sockets(paths, proc, limit=20):
 
 
 class Watch:
-    """Follows the console: step markers, time limits, the log file."""
+    """Follows the console (QEMU writes console.log): step markers, time limits."""
 
-    def __init__(self, logf, total, start_limit):
-        self.logf = logf
+    def __init__(self, total, start_limit):
         self.start = time.monotonic()
         self.total = total
         self.start_limit = start_limit
@@ -119,9 +118,6 @@ class Watch:
         self.buf = b""
 
     def feed(self, data):
-        if self.logf:
-            self.logf.write(data)
-            self.logf.flush()
         self.buf += data
         while b"\n" in self.buf:
             line, self.buf = self.buf.split(b"\n", 1)
@@ -227,7 +223,7 @@ def main():
             f.write(" ".join(qemu_cmd) + "\n")
         open(console_path, "wb").close()
         console = open(console_path, "rb")
-        watch = Watch(None, args.timeout, args.start_limit)
+        watch = Watch(args.timeout, args.start_limit)
         qemu_log = open(os.path.join(args.out, "qemu.log"), "wb")
         qemu = subprocess.Popen(qemu_cmd, stdin=subprocess.DEVNULL,
                                 stdout=qemu_log, stderr=subprocess.STDOUT)
