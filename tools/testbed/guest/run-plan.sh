@@ -10,25 +10,7 @@ export PATH=/sercam/bin:/sercam/tests:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp LC_ALL=C
 plan=${1:-check}
 
-# virtio-serial ports by name, as udev would make them. The ports and
-# their names arrive from the host after boot (see /init), so wait for the
-# three the plans use, up to 60 s.
-mkdir -p /dev/virtio-ports
-i=0
-while :; do
-	for p in /sys/class/virtio-ports/*; do
-		n=$(cat "$p/name" 2>/dev/null)
-		[ -n "$n" ] && ln -sf "/dev/${p##*/}" "/dev/virtio-ports/$n"
-	done
-	[ -e /dev/virtio-ports/sercam.ctl ] && [ -e /dev/virtio-ports/sercam.tap ] &&
-		[ -e /dev/virtio-ports/sercam.results ] && break
-	i=$((i + 1))
-	if [ $i -ge 1200 ]; then
-		echo "@@sercam-fatal virtio-serial ports missing: $(ls /dev/virtio-ports)"
-		poweroff -f
-	fi
-	sleep 0.05
-done
+# /init has linked the virtio-serial ports by name
 export SERCAM_CTL=/dev/virtio-ports/sercam.ctl
 tapdev=/dev/virtio-ports/sercam.tap
 
