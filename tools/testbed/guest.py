@@ -4,13 +4,13 @@
 
 The guest's console (hvc0) goes to console.log through QEMU's file chardev,
 which this script follows: kernel messages and the step markers of
-tools/testbed/guest/run-plan.sh. (Not QEMU's stdio: QEMU drops virtconsole
-output it cannot write at once, and its stdio chardev closes when stdin
-ends; either loses markers, and a step whose start is lost is never cut.)
-The guest's /init writes to hvc0 by name, not to the console the kernel
-may or may not have opened for it. Each step announces its time limit; a
-step that overruns it, a guest whose plan never starts, or one that never
-reaches the end, is killed and reported by name. TAP from the steps arrives on the
+tools/testbed/guest/run-plan.sh. (A file never refuses a write, so QEMU,
+which drops virtconsole output its chardev cannot take at once, loses
+nothing.) The guest's /init writes to hvc0 by name, not to the console
+the kernel may or may not have opened for it (see guest/init). Each step
+announces its time limit; a step that overruns it, a guest whose plan
+never starts, or one that never reaches the end, is killed and reported
+by name. TAP from the steps arrives on the
 virtio-serial port "sercam.tap", the results directory (kernel log, step
 outputs, captured files) as a tar on "sercam.results". The camera emulator
 gets the PL011 and the "sercam.ctl" port.
