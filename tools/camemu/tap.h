@@ -11,5 +11,6 @@ void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tap_done(void);
 
 void proc_tests(const char *camemu);
+int proc_bench(const char *camemu, int runs);
 
 #endif

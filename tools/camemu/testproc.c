@@ -396,6 +396,30 @@ static bool scripted_capture(int fd, struct scripted *sc)
 	return ok && sc->got == sc->size && sc->npk == (sc->size + 511) / 512;
 }
 
+/*
+ * Run @runs more scripted captures: sets *early if any came sooner than
+ * the wire allows, lowers *best (took/expected) and raises *worst.
+ */
+static bool capture_timing(int fd, int runs, bool *early, double *best,
+			   double *worst)
+{
+	struct scripted sc;
+
+	for (int k = 0; k < runs; k++) {
+		if (!scripted_capture(fd, &sc)) {
+			free(sc.img);
+			return false;
+		}
+		*early = *early || sc.took < sc.expect - 0.001;
+		if (sc.took / sc.expect < *best)
+			*best = sc.took / sc.expect;
+		if (worst && sc.took / sc.expect > *worst)
+			*worst = sc.took / sc.expect;
+		free(sc.img);
+	}
+	return true;
+}
+
 static void test_scripted_capture(void)
 {
 	struct proc p;
@@ -403,7 +427,7 @@ static void test_scripted_capture(void)
 			       path_in("c2.sock"), "--manifest",
 			       path_in("manifest.txt"), "--save-frames", dir,
 			       NULL };
-	struct scripted sc, again;
+	struct scripted sc;
 	double best;
 	bool early, ok;
 	char sha[65], want[256];
@@ -444,26 +468,19 @@ static void test_scripted_capture(void)
 			free(saved);
 	}
 	/*
-	 * Timing. Nothing may come early, on any run. Lateness is what a
-	 * loaded host adds (the emulator and this client are niced beside a
-	 * guest in make check), so the upper bound takes the best of up to
-	 * three captures: an emulator that paces too slowly fails all three.
+	 * Timing. Nothing may come early, on any run: load only ever makes
+	 * the emulator late. How late is the machine's business (a loaded
+	 * host, a niced emulator beside a guest), so the real-time overhead
+	 * is printed, here and by "make bench", never asserted; the pacing
+	 * itself is checked exactly in virtual time by the unit tests.
 	 */
 	early = sc.took < sc.expect - 0.001;
 	best = sc.took / sc.expect;
-	for (int k = 0; k < 2 && best > 1.15; k++) {
-		if (!scripted_capture(fd, &again))
-			break;
-		early = early || again.took < again.expect - 0.001;
-		if (again.took / again.expect < best)
-			best = again.took / again.expect;
-		free(again.img);
-	}
+	if (capture_timing(fd, 2, &early, &best, NULL))
+		tap_diag("real-time overhead of the emulator (a figure, not asserted): best of 3 %+.2f%%",
+			 (best - 1) * 100);
 	tap_ok(!early,
 	       "the capture is not faster than the wire allows (pacing works)");
-	tap_ok(best <= 1.15,
-	       "the capture is not more than 15%% slower than the wire time (best %+.2f%%)",
-	       (best - 1) * 100);
 	free(sc.img);
 	close(fd);
 	close(c);
@@ -602,15 +619,66 @@ static void test_two_cameras(void)
 	stop(&p);
 }
 
-void proc_tests(const char *camemu)
+static bool proc_setup(const char *camemu)
 {
 	camemu_bin = camemu;
 	snprintf(dir, sizeof(dir), "/tmp/camemu-proc.XXXXXX");
-	if (!mkdtemp(dir)) {
+	if (!mkdtemp(dir))
+		return false;
+	signal(SIGPIPE, SIG_IGN);
+	return true;
+}
+
+static void proc_cleanup(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		tap_diag("could not remove %s", dir);
+}
+
+/*
+ * The benchmark figure (make bench): the emulator's real-time overhead
+ * over the wire time of @runs scripted 640x480 captures at 115200, on
+ * this machine as loaded as it is now. Returns 0, or 1 when a capture
+ * failed or came early.
+ */
+int proc_bench(const char *camemu, int runs)
+{
+	const char *args[5] = { "--uart", NULL, "--ctl", NULL, NULL };
+	double best = 1e9, worst = 0;
+	bool early = false, ok;
+	struct proc p;
+	int fd;
+
+	if (!proc_setup(camemu))
+		return 1;
+	args[1] = path_in("ub.sock");	/* in the directory just made */
+	args[3] = path_in("cb.sock");
+	if (!start(&p, args))
+		return 1;
+	fd = connect_unix(path_in("ub.sock"));
+	usleep(20000);
+	ok = capture_timing(fd, runs, &early, &best, &worst);
+	if (ok)
+		printf("camemu real-time overhead over the wire time, %d scripted 640x480 captures at 115200: best %+.2f%%, worst %+.2f%%%s\n",
+		       runs, (best - 1) * 100, (worst - 1) * 100,
+		       early ? " (a capture came EARLY: pacing broken)" : "");
+	else
+		printf("camemu benchmark: a scripted capture failed\n");
+	close(fd);
+	stop(&p);
+	proc_cleanup();
+	return ok && !early ? 0 : 1;
+}
+
+void proc_tests(const char *camemu)
+{
+	if (!proc_setup(camemu)) {
 		tap_ok(false, "mkdtemp");
 		return;
 	}
-	signal(SIGPIPE, SIG_IGN);
 	test_help();
 	test_start_stop();
 	test_reconnect();
@@ -618,11 +686,5 @@ void proc_tests(const char *camemu)
 	test_pty();
 	test_two_cameras();
 	test_scripted_capture();
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			tap_diag("could not remove %s", dir);
-	}
+	proc_cleanup();
 }

@@ -187,6 +187,10 @@ bench)
 		runs+=("$SERCAM_BUILD/bench/$rate")
 	done
 	python3 "$SERCAM_TOP/tools/bench/report.py" "$SERCAM_TOP/bench-out" "${runs[@]}"
+	# the emulator's own real-time overhead on this machine (make check
+	# tests its pacing in virtual time; this is the wall-clock figure)
+	make -s -C "$SERCAM_TOP/tools/camemu" O="$SERCAM_BUILD/camemu" bench |
+		tee "$SERCAM_TOP/bench-out/camemu.txt"
 	;;
 *)
 	tb_die "unknown target '$target'"
