@@ -1,12 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Unload sercam, then ask kmemleak for leaks explicitly.
+# Unload the camera families and sercam, then ask kmemleak for leaks
+# explicitly.
 echo "TAP version 13"
 echo "1..2"
-if ! lsmod | grep -q '^sercam ' || rmmod sercam; then
-	echo "ok 1 - sercam unloads"
+mods=$(lsmod | awk '$1 ~ /^sercam_/ { print $1 }')
+if rmmod $mods sercam 2>/tmp/rmmod.err || ! lsmod | grep -q '^sercam '; then
+	echo "ok 1 - $mods sercam unload"
 else
-	echo "not ok 1 - rmmod sercam"
+	sed 's/^/# /' /tmp/rmmod.err
+	echo "not ok 1 - rmmod $mods sercam"
 fi
 k=/sys/kernel/debug/kmemleak
 if [ ! -w $k ]; then

@@ -6,6 +6,8 @@
  *   sercam_faults noise WxH FRAMES PROB   each byte the camera sends has a
  *                                         bit flipped with probability PROB
  *   sercam_faults unplug WxH              the camera goes silent mid-frame
+ *   sercam_faults hoststall WxH MS        the guest's CPUs are all taken for
+ *                                         MS ms while a reply comes in
  *
  * noise: every buffer is byte-identical to a frame the camera sent, or
  * flagged V4L2_BUF_FLAG_ERROR; never corrupt and good. Retries must bring
@@ -13,11 +15,21 @@
  *
  * unplug: DQBUF returns (an error buffer) within a bound, STREAMOFF works
  * at once, and capture resumes after the camera is plugged back.
+ *
+ * hoststall: a busy host (tty work delayed, as on a loaded Pi Zero) is not
+ * a camera that stopped talking: every frame still arrives good, with no
+ * timeout counted. Real-time busy loops on every CPU make the stall.
  */
+#define _GNU_SOURCE	/* CPU affinity */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sercam_test.h"
 
@@ -154,6 +166,65 @@ static void unplug(unsigned int w, unsigned int h)
 			 t.good, t.flagged);
 }
 
+static double stall_until;
+
+static void *spin(void *arg)
+{
+	struct sched_param sp = { .sched_priority = 99 };
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET((long)arg, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+	while (now_s() < stall_until)
+		;
+	return NULL;
+}
+
+/* Take every CPU for @ms: nothing else runs, interrupts aside. */
+static void stall_cpus(int ms)
+{
+	long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t *t = calloc(n, sizeof(*t));
+
+	stall_until = now_s() + ms / 1000.0;
+	for (i = 0; i < n; i++)
+		pthread_create(&t[i], NULL, spin, (void *)i);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+}
+
+static void host_stall(unsigned int w, unsigned int h, int ms)
+{
+	long long timeouts = cam_stat(&c, "timeouts");
+	struct tally t;
+	pid_t pid;
+	int i;
+
+	/* a child stalls the guest three times, each in the middle of a reply */
+	pid = fork();
+	if (!pid) {
+		for (i = 0; i < 3; i++) {
+			if (emu_wait_sending())
+				_exit(1);
+			stall_cpus(ms);
+		}
+		_exit(0);
+	}
+	stream_checked(w, h, 5, &t);
+	waitpid(pid, &i, 0);
+	ksft_test_result(WIFEXITED(i) && !WEXITSTATUS(i),
+			 "the guest was stalled %d ms three times, mid-reply\n", ms);
+	ksft_test_result(t.good == 5 && !t.corrupt && !t.flagged,
+			 "every frame arrived good all the same (%d good, %d flagged)\n",
+			 t.good, t.flagged);
+	ksft_test_result(cam_stat(&c, "timeouts") == timeouts,
+			 "and no timeout was counted (%lld)\n",
+			 cam_stat(&c, "timeouts") - timeouts);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int w = 160, h = 160;
@@ -168,6 +239,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "noise") && argc > 4) {
 		ksft_set_plan(4);
 		noise(w, h, atoi(argv[3]), argv[4]);
+	} else if (!strcmp(argv[1], "hoststall") && argc > 3) {
+		ksft_set_plan(3);
+		host_stall(w, h, atoi(argv[3]));
 	} else {
 		ksft_set_plan(4);
 		unplug(w, h);

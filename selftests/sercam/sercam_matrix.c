@@ -24,6 +24,7 @@
  * Prints a CSV row (after a '# matrix: ' prefix) for the table.
  */
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,11 +50,17 @@ static void read_counters(struct counters *k)
 	k->retries = cam_stat(&c, "retries");
 }
 
-/* The driver's transfer module parameter: the mode this row ran in. */
+/* The camera's transfer mode (debugfs): the mode this row ran in. */
 static const char *transfer_mode(void)
 {
 	static char mode[16] = "?";
-	FILE *f = fopen("/sys/module/sercam/parameters/transfer", "r");
+	FILE *f = NULL;
+	glob_t g;
+
+	if (!glob("/sys/kernel/debug/sercam/*/video*/transfer", 0, NULL, &g)) {
+		f = fopen(g.gl_pathv[0], "r");
+		globfree(&g);
+	}
 
 	if (f) {
 		if (fscanf(f, "%15s", mode) != 1)

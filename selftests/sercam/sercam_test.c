@@ -276,6 +276,7 @@ static void parse_frame(const char *line, struct emu_frame *f)
 	f->comp = emu_field(line, "comp");
 	f->gray = emu_field(line, "gray");
 	f->size = emu_field(line, "size");
+	f->intact = !strstr(line, " state=") || strstr(line, " state=intact");
 	p = strstr(line, "sha256=");
 	for (i = 0; p && i < 32; i++)
 		sscanf(p + 7 + 2 * i, "%2hhx", &f->sha[i]);
@@ -382,6 +383,13 @@ int cam_set_ctrl(struct cam *c, uint32_t id, int32_t val)
 	struct v4l2_control ctrl = { .id = id, .value = val };
 
 	return xioctl(c->fd, VIDIOC_S_CTRL, &ctrl);
+}
+
+int cam_get_ctrl(struct cam *c, uint32_t id)
+{
+	struct v4l2_control ctrl = { .id = id };
+
+	return xioctl(c->fd, VIDIOC_G_CTRL, &ctrl) ? -1 : ctrl.value;
 }
 
 int cam_start(struct cam *c, unsigned int nbufs, enum v4l2_memory memory)

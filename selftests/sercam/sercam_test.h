@@ -58,6 +58,7 @@ struct emu_frame {
 	int width, height, comp, gray;
 	long size;
 	uint8_t sha[32];
+	bool intact;	/* went out unspoiled (a stream camera's "state") */
 };
 
 /* The manifest: every frame the camera ($SERCAM_ADDR, or the first) made. */
@@ -84,6 +85,8 @@ struct cam {
 int cam_open(struct cam *c);
 int cam_set_size(struct cam *c, unsigned int w, unsigned int h);
 int cam_set_ctrl(struct cam *c, uint32_t id, int32_t val);
+/* A control's value, or -1. */
+int cam_get_ctrl(struct cam *c, uint32_t id);
 int cam_start(struct cam *c, unsigned int nbufs, enum v4l2_memory memory);
 /* Dequeue one buffer, waiting at most @timeout_ms; -1 on timeout/error. */
 int cam_dqbuf(struct cam *c, struct v4l2_buffer *b, int timeout_ms);

@@ -18,14 +18,12 @@ run() {
 	fi
 }
 for mode in whole packet; do
-	rmmod sercam 2>/dev/null
-	modprobe sercam transfer=$mode
+	sercam_transfer.sh $mode
 	for s in 160x160 320x240 640x480; do
 		run $s $frames $mode
 	done
 	run 1280x960 $((frames / 2)) $mode
 done
-rmmod sercam
-modprobe sercam
+sercam_transfer.sh auto
 run 640x480 $noisy auto 1e-4
 echo "1..$n"

@@ -19,7 +19,6 @@ cases=(
 	"max-speed the camera cannot switch to|s/sxh,address/max-speed = <230400>;\n\t\tsxh,address/|max-speed = 230400: a SXH485 camera cannot be switched to that rate"
 	"address 0|s/sxh,address = <1>/sxh,address = <0>/|camera address 0 is not in 1..254"
 	"address 255 (broadcast)|s/sxh,address = <1>/sxh,address = <255>/|camera address 255 is not in 1..254"
-	"no camera at the address|s/sxh,address = <1>/sxh,address = <7>/|no SXH485 camera at address 7 on"
 	"resolution table not in triplets|s/sxh,address = <1>;/sxh,address = <1>;\n\t\tsxh,resolutions = <0x05 640>;/|sxh,resolutions must be 1 to 8 <code width height> triplets"
 	"resolution with an odd width|s/sxh,address = <1>;/sxh,address = <1>;\n\t\tsxh,resolutions = <0x05 641 480>;/|sxh,resolutions entry 0 <5 641 480>: code must be 0..255, sizes even and 16..4096"
 	"resolution code repeated|s/sxh,address = <1>;/sxh,address = <1>;\n\t\tsxh,resolutions = <0x05 640 480 0x05 320 240>;/|sxh,resolutions entry 1 repeats a code or size"

@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Devicetree checks of sercam, as TAP 13 on stdout:
-#   - the binding is a valid schema (dt-doc-validate), and yamllint-clean
-#     with the kernel's rules when yamllint is installed;
-#   - each example in the binding compiles and validates against it;
+#   - each binding (one per camera family) is a valid schema
+#     (dt-doc-validate), and yamllint-clean with the kernel's rules when
+#     yamllint is installed;
+#   - each example in a binding compiles and validates against it;
 #   - each overlay in dts/ compiles with dtc -@;
-#   - the camera node each overlay adds validates against the binding once
-#     the overlay is merged into a minimal base tree of its board.
+#   - the camera node each overlay adds validates against its family's
+#     binding once the overlay is merged into a minimal base tree of its
+#     board.
 #
 # Usage: dt-check.sh <kernel source tree>
 # Exits 1 when a check failed.
@@ -27,9 +29,8 @@ set -u
 
 ksrc=${1:?usage: $0 <kernel source tree>}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-binding=$top/Documentation/devicetree/bindings/media/sxh,sxh485.yaml
+bindings=("$top"/Documentation/devicetree/bindings/media/*.yaml)
 kbind=$ksrc/Documentation/devicetree/bindings
-schema_id=schemas/media/sxh,sxh485.yaml#
 # dtc flags for examples, as in Documentation/devicetree/bindings/Makefile
 dtc_ex_flags=(-Wno-avoid_unnecessary_addr_size -Wno-graph_child_address
 	      -Wno-interrupt_provider -Wno-unique_unit_address
@@ -89,38 +90,22 @@ done
 for e in "$kbind"/media/*; do
 	ln -s "$e" "$farm/media/"
 done
-ln -sf "$binding" "$farm/media/"
-fbinding=$farm/media/$(basename "$binding")
+for binding in "${bindings[@]}"; do
+	ln -sf "$binding" "$farm/media/"
+done
 
-if dt-doc-validate -u "$farm" "$fbinding" >"$tmp/log" 2>&1 &&
-   [ ! -s "$tmp/log" ]; then
-	result ok "binding: sxh,sxh485.yaml is a valid schema"
-else
-	result "not ok" "binding: sxh,sxh485.yaml is a valid schema" "$tmp/log"
-fi
+# The schema of every binding at once
+dt-mk-schema -j "${bindings[@]}" "$props" >"$tmp/schema.json" 2>"$tmp/mk.log"
 
-if command -v yamllint >/dev/null; then
-	if yamllint -f parsable -c "$kbind/.yamllint" "$binding" >"$tmp/log" 2>&1 &&
-	   ! grep -q . "$tmp/log"; then
-		result ok "binding: yamllint"
-	else
-		result "not ok" "binding: yamllint" "$tmp/log"
-	fi
-else
-	skip "binding: yamllint" "yamllint not installed"
-fi
-
-dt-mk-schema -j "$binding" "$props" >"$tmp/schema.json" 2>"$tmp/mk.log"
-
-# validate NAME DTB: the DTB is clean and a node matched the binding
+# validate NAME DTB ID: the DTB is clean and a node matched schema ID
 validate() {
-	local name=$1 dtb=$2
+	local name=$1 dtb=$2 id=$3
 
 	dt-validate -s "$tmp/schema.json" "$dtb" >"$tmp/log" 2>&1
 	dt-validate -M -s "$tmp/schema.json" "$dtb" >"$tmp/match" 2>&1
-	if ! grep -qF "$schema_id" "$tmp/match"; then
+	if ! grep -qF "$id" "$tmp/match"; then
 		{
-			echo "no node matched $schema_id"
+			echo "no node matched $id"
 			cat "$tmp/mk.log"
 		} >>"$tmp/log"
 		result "not ok" "$name" "$tmp/log"
@@ -131,17 +116,52 @@ validate() {
 	fi
 }
 
-# --- the binding's examples -------------------------------------------------
+# binding_of OVERLAY: the binding one of whose compatibles the overlay uses
+binding_of() {
+	local b c
+	for b in "${bindings[@]}"; do
+		for c in $(grep -oE '[a-z0-9-]+,[a-z0-9.-]+' "$b" | sort -u); do
+			if grep -q "compatible = \"$c\"" "$1"; then
+				echo "$b"
+				return
+			fi
+		done
+	done
+}
 
-if ! dt-extract-example "$binding" >"$tmp/ex.dts" 2>"$tmp/log"; then
-	result "not ok" "binding: examples extracted" "$tmp/log"
-	examples=0
-else
+for binding in "${bindings[@]}"; do
+	bname=$(basename "$binding")
+	schema_id=schemas/media/${bname%.yaml}.yaml#
+	fbinding=$farm/media/$bname
+
+	if dt-doc-validate -u "$farm" "$fbinding" >"$tmp/log" 2>&1 &&
+	   [ ! -s "$tmp/log" ]; then
+		result ok "binding: $bname is a valid schema"
+	else
+		result "not ok" "binding: $bname is a valid schema" "$tmp/log"
+	fi
+
+	if command -v yamllint >/dev/null; then
+		if yamllint -f parsable -c "$kbind/.yamllint" "$binding" >"$tmp/log" 2>&1 &&
+		   ! grep -q . "$tmp/log"; then
+			result ok "binding: $bname: yamllint"
+		else
+			result "not ok" "binding: $bname: yamllint" "$tmp/log"
+		fi
+	else
+		skip "binding: $bname: yamllint" "yamllint not installed"
+	fi
+
+	# the binding's examples, each on its own
+	if ! dt-extract-example "$binding" >"$tmp/ex.dts" 2>"$tmp/log"; then
+		result "not ok" "binding: $bname: examples extracted" "$tmp/log"
+		continue
+	fi
 	examples=$(grep -cE '^ *example-[0-9]+ \{' "$tmp/ex.dts")
-	[ "$examples" -gt 0 ] ||
-		result "not ok" "binding: has examples"
-fi
-if [ "$examples" -gt 0 ]; then
+	if [ "$examples" -eq 0 ]; then
+		result "not ok" "binding: $bname: has examples"
+		continue
+	fi
 	if cpp -nostdinc -I "$ksrc/scripts/dtc/include-prefixes" -undef \
 	       -D__DTS__ -x assembler-with-cpp -o "$tmp/ex.pp.dts" \
 	       "$tmp/ex.dts" >"$tmp/dtc.log" 2>&1 &&
@@ -152,7 +172,7 @@ if [ "$examples" -gt 0 ]; then
 		built=0
 	fi
 	for ((i = 0; i < examples; i++)); do
-		name="binding: example $i validates"
+		name="binding: $bname: example $i validates"
 		if [ $built = 0 ]; then
 			result "not ok" "$name" "$tmp/dtc.log"
 			continue
@@ -162,9 +182,9 @@ if [ "$examples" -gt 0 ]; then
 		for ((j = 0; j < examples; j++)); do
 			[ $j = $i ] || fdtput -r "$tmp/ex$i.dtb" "/example-$j"
 		done
-		validate "$name" "$tmp/ex$i.dtb"
+		validate "$name" "$tmp/ex$i.dtb" "$schema_id"
 	done
-fi
+done
 
 # --- the overlays -----------------------------------------------------------
 
@@ -220,6 +240,7 @@ for f in "$top"/dts/*.dtso; do
 	*) base= ;;
 	esac
 	vname="overlay: $b.dtso node validates on a $base base tree"
+	binding=$(binding_of "$f")
 
 	if dtc -@ -I dts -O dtb -o "$tmp/$b.dtbo" "$f" >"$tmp/log" 2>&1; then
 		result ok "overlay: $b.dtso compiles with dtc -@"
@@ -239,7 +260,13 @@ for f in "$top"/dts/*.dtso; do
 		result "not ok" "$vname" "$tmp/log"
 		continue
 	fi
-	validate "$vname" "$tmp/$b.merged.dtb"
+	if [ -z "$binding" ]; then
+		echo "no binding in Documentation/devicetree/bindings/media has its compatible" >"$tmp/log"
+		result "not ok" "$vname" "$tmp/log"
+		continue
+	fi
+	bname=$(basename "$binding")
+	validate "$vname" "$tmp/$b.merged.dtb" "schemas/media/${bname%.yaml}.yaml#"
 done
 
 finish

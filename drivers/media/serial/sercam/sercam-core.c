@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sercam - serial JPEG cameras as V4L2 devices: the bus
+ * sercam - serial cameras as V4L2 devices: the framework
  *
- * The serdev device owns the UART. This layer finds the rate the cameras
- * answer at, runs one request/reply exchange at a time on the wire, and
- * hands received bytes to the camera family's parser. It knows nothing of
- * the bytes' meaning.
- *
- * An exchange ends when the family's receive hook says its reply is
- * complete (or broken), or on a timeout: first_ms until the first byte,
- * then gap_ms of silence at most, total_ms in all. Long replies thus get as
- * long as the wire needs, and a silent camera is noticed quickly.
+ * What every family shares, between its serdev driver and the layers: read
+ * the bus's description (devicetree, or a software node), power the
+ * cameras, open the link, find the rate they answer at, switch them to
+ * max-speed, and give each camera a video node. A family's probe calls
+ * sercam_serdev_probe() with its &struct sercam_family, as a GNSS
+ * receiver's calls gnss_serial_register().
  *
  * Copyright (C) 2026 The sercam authors
  */
@@ -18,377 +15,99 @@
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/gpio/consumer.h>
-#include <linux/jiffies.h>
 #include <linux/kernel.h>
-#include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/property.h>
 #include <linux/regulator/consumer.h>
 #include <linux/seq_file.h>
 #include <linux/serdev.h>
 #include <linux/slab.h>
+#include <linux/videodev2.h>
 
-#include "sercam-compat.h"
-#include "sercam.h"
+#include "sercam-priv.h"
 
 #define SERCAM_MIN_BAUD			1200
 #define SERCAM_MAX_BAUD			4000000
-/* A UART rounding the rate further than this cannot talk to the camera. */
-#define SERCAM_BAUD_TOLERANCE_PCT	2
-/*
- * After a broken reply, wait until the line has been silent this long
- * (byte times, with a floor) before sending: on half-duplex RS-485 the
- * camera may still be talking, and a new request would collide with it.
- */
-#define SERCAM_QUIET_BYTES		20
-#define SERCAM_QUIET_MIN_US		50000
-/*
- * At most this long: a line that never goes quiet (a camera sending a long
- * image at a low rate, or noise) must not stall us for ever. At probe a
- * camera may be finishing a whole image an earlier instance asked for.
- */
-#define SERCAM_QUIET_MAX_MS		5000
-#define SERCAM_PROBE_QUIET_MAX_MS	30000
-/* Write timeout for a request (a few bytes into the tty buffer). */
-#define SERCAM_WRITE_TIMEOUT_MS		500
 /* Hello attempts per rate while scanning. */
 #define SERCAM_HELLO_TRIES		2
 /* Reset pulse and the time a camera takes to boot after it. */
 #define SERCAM_RESET_US			10000
 #define SERCAM_BOOT_MS			100
+/* At probe a camera may be finishing a whole image an earlier driver asked for. */
+#define SERCAM_PROBE_QUIET_MAX_MS	30000
+/* The default mode's typical frame arrives within this, at the link's rate. */
+#define SERCAM_DEFAULT_FRAME_MS		1000
+/* An absent camera is looked for again after this, doubling up to the max. */
+#define SERCAM_BACKOFF_MIN_MS		1000
+#define SERCAM_BACKOFF_MAX_MS		8000
 
 static struct dentry *sercam_debugfs_root;
 
-/**
- * sercam_wire_ms() - time the wire takes for some bytes at the bus's rate
- * @bus: the bus
- * @bytes: number of bytes, each 10 bit times (8N1)
- *
- * Return: milliseconds, rounded up.
- */
-unsigned int sercam_wire_ms(const struct sercam_bus *bus, u32 bytes)
+static struct sercam_cam *to_sercam_cam(struct sercam_camera *c)
 {
-	u32 baud = bus->baud ? bus->baud : 9600;
-
-	return DIV_ROUND_UP_ULL((u64)bytes * 10 * MSEC_PER_SEC, baud);
-}
-
-/**
- * sercam_uart_name() - the UART a bus is on, for messages
- * @bus: the bus
- *
- * Return: the name of the UART's device (e.g. "9000000.pl011"), or of the
- * serdev controller when the UART has none.
- */
-const char *sercam_uart_name(const struct sercam_bus *bus)
-{
-	struct device *ctrl = bus->dev->parent;
-
-	return dev_name(ctrl->parent ? ctrl->parent : ctrl);
-}
-
-static ktime_t sercam_last_rx(struct sercam_bus *bus)
-{
-	ktime_t t;
-
-	mutex_lock(&bus->rx_lock);
-	t = bus->last_rx;
-	mutex_unlock(&bus->rx_lock);
-	return t;
-}
-
-/* Wait until nothing has been received for @quiet_us, at most @max_ms. */
-static void sercam_wait_quiet(struct sercam_bus *bus, u32 quiet_us,
-			      unsigned int max_ms)
-{
-	ktime_t limit = ktime_add_ms(ktime_get(), max_ms);
-
-	for (;;) {
-		ktime_t now = ktime_get();
-		s64 idle = ktime_us_delta(now, sercam_last_rx(bus));
-
-		if (idle >= quiet_us || ktime_after(now, limit))
-			break;
-		usleep_range(quiet_us - idle, quiet_us - idle + 1000);
-	}
-	bus->line_dirty = false;
-}
-
-static u32 sercam_quiet_us(const struct sercam_bus *bus)
-{
-	return max_t(u32, SERCAM_QUIET_MIN_US,
-		     sercam_wire_ms(bus, SERCAM_QUIET_BYTES) * USEC_PER_MSEC);
-}
-
-/**
- * sercam_send_locked() - put bytes on the wire without waiting for a reply
- * @bus: the bus, with &sercam_bus.lock held
- * @tx: bytes to send
- * @len: number of bytes
- *
- * Return: 0, or a negative errno if the UART did not take them.
- */
-int sercam_send_locked(struct sercam_bus *bus, const u8 *tx, size_t len)
-{
-	ssize_t ret;
-
-	lockdep_assert_held(&bus->lock);
-	if (bus->line_dirty)
-		sercam_wait_quiet(bus, sercam_quiet_us(bus), SERCAM_QUIET_MAX_MS);
-	ret = serdev_device_write(bus->serdev, tx, len,
-				  msecs_to_jiffies(SERCAM_WRITE_TIMEOUT_MS));
-	if (ret < 0)
-		return ret;
-	if (ret != len)
-		return -ETIMEDOUT;
-	bus->tx_bytes += len;
-	return 0;
-}
-
-/**
- * sercam_xfer_end() - end the pending exchange
- * @bus: the bus, with &sercam_bus.rx_lock held
- * @status: 0 for a good reply, else a negative errno
- *
- * Called by the family's receive hook. Bytes that follow belong to no
- * exchange until the next one starts.
- */
-void sercam_xfer_end(struct sercam_bus *bus, int status)
-{
-	struct sercam_xfer *x = bus->xfer;
-
-	lockdep_assert_held(&bus->rx_lock);
-	if (!x)
-		return;
-	x->status = status;
-	bus->xfer = NULL;
-	complete(&x->done);
-}
-
-/**
- * sercam_xfer_cancel() - end a camera's pending exchange at once
- * @bus: the bus
- * @cam: the camera; its &sercam_cam.stopping must already be set
- *
- * The exchange returns -ECANCELED. An exchange that starts after this sees
- * @cam->stopping and returns -ECANCELED without sending.
- */
-void sercam_xfer_cancel(struct sercam_bus *bus, struct sercam_cam *cam)
-{
-	mutex_lock(&bus->rx_lock);
-	if (bus->xfer && bus->xfer->cam == cam)
-		sercam_xfer_end(bus, -ECANCELED);
-	mutex_unlock(&bus->rx_lock);
-}
-
-/* Attach @x as the pending exchange, unless its camera is stopping. */
-static bool sercam_xfer_attach(struct sercam_bus *bus, struct sercam_xfer *x)
-{
-	bool ok;
-
-	mutex_lock(&bus->rx_lock);
-	ok = !(x->cam && READ_ONCE(x->cam->stopping));
-	if (ok) {
-		bus->xfer = x;
-		bus->family->rx_start(bus, x);
-	}
-	mutex_unlock(&bus->rx_lock);
-	return ok;
-}
-
-/*
- * Detach @x if the receive path has not ended it; returns its status:
- * -ETIMEDOUT, or what the receive path noted about the broken reply.
- */
-static int sercam_xfer_detach(struct sercam_bus *bus, struct sercam_xfer *x)
-{
-	mutex_lock(&bus->rx_lock);
-	if (bus->xfer == x)
-		bus->xfer = NULL;
-	mutex_unlock(&bus->rx_lock);
-	return x->status;
-}
-
-/* Wait for the reply: first byte, then no gap longer than gap_ms. */
-static void sercam_xfer_wait(struct sercam_bus *bus, struct sercam_xfer *x,
-			     ktime_t sent, unsigned int tx_ms)
-{
-	ktime_t first = ktime_add_ms(sent, x->first_ms + tx_ms);
-	ktime_t total = ktime_add_ms(sent, x->total_ms + tx_ms);
-
-	for (;;) {
-		ktime_t last = sercam_last_rx(bus);
-		ktime_t now = ktime_get();
-		unsigned long left;
-		ktime_t deadline;
-
-		if (ktime_after(last, sent))
-			deadline = ktime_add_ms(last, x->gap_ms);
-		else
-			deadline = first;
-		if (ktime_after(deadline, total))
-			deadline = total;
-		if (!ktime_before(now, deadline))
-			return;
-		left = usecs_to_jiffies(ktime_us_delta(deadline, now)) + 1;
-		if (wait_for_completion_timeout(&x->done, left))
-			return;
-	}
-}
-
-/**
- * sercam_xfer_locked() - send a request and wait for its reply
- * @bus: the bus, with &sercam_bus.lock held
- * @tx: the request
- * @len: its length
- * @x: the exchange: timeouts, camera and the family's reply description
- *	set by the caller; @x->status is set here
- *
- * Return: 0 when the family's receive hook accepted a reply, -ETIMEDOUT,
- * -ECANCELED if the camera is stopping, or the errno the receive hook
- * ended the exchange with, or noted in @x->status before it timed out.
- */
-int sercam_xfer_locked(struct sercam_bus *bus, const u8 *tx, size_t len,
-		       struct sercam_xfer *x)
-{
-	ktime_t sent;
-	int ret;
-
-	lockdep_assert_held(&bus->lock);
-	init_completion(&x->done);
-	x->status = -ETIMEDOUT;
-	if (bus->line_dirty)
-		sercam_wait_quiet(bus, sercam_quiet_us(bus), SERCAM_QUIET_MAX_MS);
-	if (!sercam_xfer_attach(bus, x))
-		return -ECANCELED;
-
-	sent = ktime_get();
-	ret = sercam_send_locked(bus, tx, len);
-	if (ret) {
-		sercam_xfer_detach(bus, x);
-		return ret;
-	}
-	sercam_xfer_wait(bus, x, sent, sercam_wire_ms(bus, len));
-	ret = sercam_xfer_detach(bus, x);
-	/*
-	 * Unless the reply came whole (good, or complete with a bad CRC), the
-	 * camera may still be talking: the next request waits for the line
-	 * to go quiet.
-	 */
-	if (ret && ret != -EBADMSG)
-		bus->line_dirty = true;
-	if (ret == -ETIMEDOUT && x->cam)
-		x->cam->stats.timeouts++;
-	return ret;
-}
-
-/**
- * sercam_xfer() - send a request and wait for its reply
- * @bus: the bus
- * @tx: the request
- * @len: its length
- * @x: the exchange (see sercam_xfer_locked())
- *
- * Takes &sercam_bus.lock for the exchange, so exchanges of several cameras
- * interleave on the wire one at a time.
- *
- * Return: as sercam_xfer_locked().
- */
-int sercam_xfer(struct sercam_bus *bus, const u8 *tx, size_t len,
-		struct sercam_xfer *x)
-{
-	int ret;
-
-	mutex_lock(&bus->lock);
-	ret = sercam_xfer_locked(bus, tx, len, x);
-	mutex_unlock(&bus->lock);
-	return ret;
-}
-
-/**
- * sercam_bus_set_baud_locked() - change the UART's rate
- * @bus: the bus, with &sercam_bus.lock held
- * @baud: new rate
- *
- * Waits until what was written has left at the old rate first. The serial
- * core silently picks another rate when the UART cannot do @baud, so the
- * rate it reports is checked.
- *
- * Return: 0, or -EINVAL if the UART cannot run at @baud.
- */
-int sercam_bus_set_baud_locked(struct sercam_bus *bus, u32 baud)
-{
-	unsigned int got;
-
-	lockdep_assert_held(&bus->lock);
-	serdev_device_wait_until_sent(bus->serdev,
-				      msecs_to_jiffies(SERCAM_WRITE_TIMEOUT_MS));
-	got = serdev_device_set_baudrate(bus->serdev, baud);
-	if (abs((int)got - (int)baud) > (int)baud * SERCAM_BAUD_TOLERANCE_PCT / 100) {
-		dev_err(bus->dev, "UART cannot run at %u baud (it offers %u)\n",
-			baud, got);
-		bus->baud = got;
-		return -EINVAL;
-	}
-	bus->baud = baud;
-	return 0;
+	return container_of(c, struct sercam_cam, c);
 }
 
 static int sercam_hello_at(struct sercam_bus *bus, struct sercam_cam *cam,
-			   u32 baud)
+			   u32 baud, int tries, const struct sercam_stop *stop)
 {
 	int i, ret;
 
-	ret = sercam_bus_set_baud_locked(bus, baud);
+	ret = sercam_link_set_baud_claimed(&bus->link, baud);
 	if (ret)
 		return ret;
-	for (i = 0; i < SERCAM_HELLO_TRIES; i++) {
-		ret = bus->family->hello(cam);
-		if (!ret || ret == -ECANCELED)
+	for (i = 0; i < tries; i++) {
+		ret = bus->family->ops->hello(&cam->c, stop);
+		if (!ret || ret == -ECANCELED || ret == -EINTR)
 			return ret;
 	}
 	return ret;
 }
 
 /* Switch every camera to max-speed; stay at the found rate if that fails. */
-static void sercam_bus_speed_up(struct sercam_bus *bus, struct sercam_cam *cam)
+static void sercam_bus_speed_up(struct sercam_bus *bus, struct sercam_cam *cam,
+				const struct sercam_stop *stop)
 {
-	u32 found = bus->baud;
+	const struct sercam_family_ops *ops = bus->family->ops;
+	u32 found = sercam_link_baud(&bus->link);
 
-	if (!bus->max_baud || bus->max_baud == found)
+	if (!bus->max_baud || bus->max_baud == found || !ops->set_rate)
 		return;
-	if (bus->family->set_rate(bus, bus->max_baud) ||
-	    sercam_hello_at(bus, cam, bus->max_baud)) {
+	if (ops->set_rate(&cam->c, bus->max_baud, stop) ||
+	    sercam_hello_at(bus, cam, bus->max_baud, SERCAM_HELLO_TRIES, stop)) {
 		dev_warn(bus->dev,
 			 "camera %u did not answer at max-speed %u baud, staying at %u\n",
-			 cam->addr, bus->max_baud, found);
+			 cam->c.addr, bus->max_baud, found);
 		/*
 		 * A camera that did switch and then failed to answer is
 		 * told to come back; one that never switched ignores this,
 		 * since it cannot understand the new rate.
 		 */
-		if (!sercam_bus_set_baud_locked(bus, bus->max_baud))
-			bus->family->set_rate(bus, found);
-		sercam_hello_at(bus, cam, found);
+		if (!sercam_link_set_baud_claimed(&bus->link, bus->max_baud))
+			ops->set_rate(&cam->c, found, stop);
+		sercam_hello_at(bus, cam, found, SERCAM_HELLO_TRIES, stop);
 	}
 }
 
 /*
  * Find the rate @cam answers at: the current one, then the power-on rate,
- * then the family's list. Appends the rates tried to @tried.
+ * then (@full) the family's list. A quick look (!@full) says hello once
+ * per rate: it is what a lost camera costs its neighbours. Appends the
+ * rates tried to @tried.
  */
 static int sercam_bus_find_rate(struct sercam_bus *bus, struct sercam_cam *cam,
-				char *tried, size_t size)
+				bool full, char *tried, size_t size,
+				const struct sercam_stop *stop)
 {
 	const u32 *r = bus->family->rates;
 	u32 order[16];
 	size_t pos = 0;
 	int n = 0, i, j, ret = -ENODEV;
 
-	if (bus->baud)
-		order[n++] = bus->baud;
+	if (sercam_link_baud(&bus->link))
+		order[n++] = sercam_link_baud(&bus->link);
 	order[n++] = bus->poweron_baud;
-	for (; *r && n < ARRAY_SIZE(order); r++)
+	for (; full && r && *r && n < ARRAY_SIZE(order); r++)
 		order[n++] = *r;
 
 	for (i = 0; i < n; i++) {
@@ -398,106 +117,199 @@ static int sercam_bus_find_rate(struct sercam_bus *bus, struct sercam_cam *cam,
 			continue;
 		pos += scnprintf(tried + pos, size - pos, "%s%u",
 				 pos ? " " : "", order[i]);
-		ret = sercam_hello_at(bus, cam, order[i]);
-		if (!ret || ret == -ECANCELED)
+		ret = sercam_hello_at(bus, cam, order[i],
+				      full ? SERCAM_HELLO_TRIES : 1, stop);
+		if (!ret || ret == -ECANCELED || ret == -EINTR)
 			return ret;
 	}
 	return -ENODEV;
 }
 
-/**
- * sercam_bus_resync() - find a camera that stopped answering
- * @bus: the bus
- * @cam: the camera
- *
- * Tries the current rate, then scans (a camera that browned out comes back
- * at its power-on rate), then switches everyone to max-speed again.
- *
- * Return: 0 when @cam answers again, -ENODEV if it does not at any rate,
- * -ECANCELED if the camera is stopping.
+/* The camera answered: it is there. */
+static void sercam_cam_found(struct sercam_camera *cam)
+{
+	cam->backoff_ms = 0;
+	WRITE_ONCE(cam->present, true);
+}
+
+/* It did not: look again later, each time later, up to a limit. */
+static void sercam_cam_absent(struct sercam_camera *cam)
+{
+	cam->backoff_ms = clamp(cam->backoff_ms * 2, SERCAM_BACKOFF_MIN_MS,
+				SERCAM_BACKOFF_MAX_MS);
+	WRITE_ONCE(cam->retry_at,
+		   jiffies + msecs_to_jiffies(cam->backoff_ms));
+	WRITE_ONCE(cam->present, false);
+}
+
+/*
+ * Another camera of the bus answers: a lost camera must not move the bus
+ * through every rate (and hold it) each time it is looked for.
  */
-int sercam_bus_resync(struct sercam_bus *bus, struct sercam_cam *cam)
+static bool sercam_bus_others_present(struct sercam_bus *bus,
+				      struct sercam_camera *cam)
 {
-	u32 was = bus->baud;
-	char tried[128];
-	int ret;
+	unsigned int i;
 
-	mutex_lock(&bus->lock);
-	cam->stats.resyncs++;
-	ret = sercam_bus_find_rate(bus, cam, tried, sizeof(tried));
-	if (!ret)
-		sercam_bus_speed_up(bus, cam);
-	else if (was)
-		/* the other cameras on the bus are still at the old rate */
-		sercam_bus_set_baud_locked(bus, was);
-	mutex_unlock(&bus->lock);
-	if (ret == -ENODEV)
-		dev_err_ratelimited(bus->dev,
-				    "camera %u on %s lost: no answer at %s baud\n",
-				    cam->addr, sercam_uart_name(bus), tried);
-	return ret;
-}
-
-static SERCAM_RX_RET sercam_receive_buf(struct serdev_device *serdev,
-					const u8 *buf, size_t len)
-{
-	struct sercam_bus *bus = serdev_device_get_drvdata(serdev);
-	ktime_t start = ktime_get();
-
-	mutex_lock(&bus->rx_lock);
-	bus->rx_bytes += len;
-	bus->last_rx = start;
-	if (bus->xfer)
-		bus->family->receive(bus, buf, len);
-	else
-		bus->rx_dropped += len;
-	bus->rx_ns += ktime_get_ns() - ktime_to_ns(start);
-	mutex_unlock(&bus->rx_lock);
-	return len;
-}
-
-static const struct serdev_device_ops sercam_serdev_ops = {
-	.receive_buf = sercam_receive_buf,
-	.write_wakeup = serdev_device_write_wakeup,
-};
-
-static bool sercam_rate_known(const struct sercam_family *f, u32 baud)
-{
-	const u32 *r;
-
-	for (r = f->rates; *r; r++)
-		if (*r == baud)
+	for (i = 0; i < bus->num_cams; i++)
+		if (&bus->cams[i]->c != cam && READ_ONCE(bus->cams[i]->c.present))
 			return true;
 	return false;
 }
 
-/* The frame-size table: the family's, or <code width height> from DT. */
+/* Look for @cam: 0 when it answers (and was switched to max-speed). */
+static int sercam_camera_look(struct sercam_camera *cam, char *tried,
+			      size_t size)
+{
+	struct sercam_bus *bus = to_sercam_cam(cam)->bus;
+	u32 was = sercam_link_baud(cam->link);
+	int ret;
+
+	ret = sercam_link_claim(cam->link, &cam->stop);
+	if (ret)
+		return ret;
+	ret = sercam_bus_find_rate(bus, to_sercam_cam(cam),
+				   !sercam_bus_others_present(bus, cam),
+				   tried, size, &cam->stop);
+	if (!ret)
+		sercam_bus_speed_up(bus, to_sercam_cam(cam), &cam->stop);
+	else if (was)
+		/* the other cameras on the bus are still at the old rate */
+		sercam_link_set_baud_claimed(cam->link, was);
+	sercam_link_release(cam->link);
+	return ret;
+}
+
+/**
+ * sercam_camera_resync() - find a camera that stopped answering
+ * @cam: the camera
+ *
+ * Tries the current rate, then the power-on rate (a camera that browned
+ * out comes back at it), then, unless other cameras of the bus answer, the
+ * family's other rates; then switches everyone to max-speed again. A
+ * camera not found is absent: sercam_camera_ready() looks for it again
+ * after a backoff.
+ *
+ * Context: the camera's capture (the link not claimed); ends early when
+ * @cam->stop is set.
+ * Return: 0 when @cam answers again, -ENODEV if it does not, -ECANCELED if
+ * the camera is stopping, -EINTR if killed.
+ */
+int sercam_camera_resync(struct sercam_camera *cam)
+{
+	char tried[128] = "";
+	int ret;
+
+	sercam_stat_inc(cam, SERCAM_STAT_RESYNCS);
+	ret = sercam_camera_look(cam, tried, sizeof(tried));
+	if (!ret) {
+		sercam_cam_found(cam);
+		return 0;
+	}
+	if (ret == -ENODEV) {
+		sercam_cam_absent(cam);
+		dev_err_ratelimited(cam->dev,
+				    "camera %u on %s lost: no answer at %s baud\n",
+				    cam->addr, sercam_link_name(cam->link),
+				    tried);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(sercam_camera_resync);
+
+/**
+ * sercam_camera_ready() - make sure a camera is there before using it
+ * @cam: the camera
+ *
+ * A camera that answered is. One that did not (at probe, or since it was
+ * lost) is looked for again once its backoff has passed, and brought to
+ * a known state when found; until then, and when not found, the answer is
+ * -ENODEV at once, without touching the bus: the other cameras of the bus
+ * keep it.
+ *
+ * Context: the camera's capture.
+ * Return: 0, -ENODEV, -ECANCELED or -EINTR.
+ */
+int sercam_camera_ready(struct sercam_camera *cam)
+{
+	const struct sercam_family_ops *ops = to_sercam_cam(cam)->family->ops;
+	char tried[128] = "";
+	int ret;
+
+	if (READ_ONCE(cam->present))
+		return 0;
+	if (time_before(jiffies, cam->retry_at))
+		return -ENODEV;
+	ret = sercam_camera_look(cam, tried, sizeof(tried));
+	if (!ret && ops->cam_init)
+		ret = ops->cam_init(cam);
+	if (!ret) {
+		sercam_cam_found(cam);
+		dev_info(cam->dev, "%s camera %u on %s answers at %u baud\n",
+			 to_sercam_cam(cam)->family->name, cam->addr,
+			 sercam_link_name(cam->link),
+			 sercam_link_baud(cam->link));
+		return 0;
+	}
+	if (ret == -ECANCELED || ret == -EINTR)
+		return ret;
+	sercam_cam_absent(cam);
+	return -ENODEV;
+}
+EXPORT_SYMBOL_GPL(sercam_camera_ready);
+
+static bool sercam_rate_in(const u32 *rates, u32 baud)
+{
+	if (!rates)
+		return true;
+	for (; *rates; rates++)
+		if (*rates == baud)
+			return true;
+	return false;
+}
+
+/* Keep the family's modes of other formats; the table replaces the first. */
+static void sercam_default_modes(struct sercam_bus *bus, struct sercam_cam *cam,
+				 bool keep_first)
+{
+	const struct sercam_family *f = bus->family;
+	unsigned int i;
+
+	for (i = 0; i < f->num_modes && cam->num_modes < SERCAM_MAX_MODES; i++) {
+		if (!keep_first && f->modes[i].fourcc == f->modes[0].fourcc)
+			continue;
+		cam->modes[cam->num_modes] = f->modes[i];
+		if (f->ops->fill_mode)
+			f->ops->fill_mode(&cam->c, &cam->modes[cam->num_modes]);
+		cam->num_modes++;
+	}
+}
+
+/* The modes: the family's, or <code width height> from the devicetree. */
 static int sercam_parse_modes(struct sercam_bus *bus, struct sercam_cam *cam,
 			      struct fwnode_handle *node)
 {
 	const struct sercam_family *f = bus->family;
+	const char *prop = f->modes_prop;
 	u32 raw[SERCAM_MAX_MODES * 3];
 	int n, i, j;
 
-	if (!fwnode_property_present(node, f->modes_prop)) {
-		for (i = 0; i < f->num_modes; i++) {
-			cam->modes[i] = f->compatible_modes[i];
-			f->fill_mode(&cam->modes[i]);
-		}
-		cam->num_modes = f->num_modes;
+	if (!prop || !fwnode_property_present(node, prop)) {
+		sercam_default_modes(bus, cam, true);
 		return 0;
 	}
-	n = fwnode_property_count_u32(node, f->modes_prop);
+	n = fwnode_property_count_u32(node, prop);
 	if (n <= 0 || n % 3 || n > ARRAY_SIZE(raw)) {
 		dev_err(bus->dev,
 			"%pfwP: %s must be 1 to %u <code width height> triplets, has %d cells\n",
-			node, f->modes_prop, SERCAM_MAX_MODES, n);
+			node, prop, SERCAM_MAX_MODES, n);
 		return -EINVAL;
 	}
-	fwnode_property_read_u32_array(node, f->modes_prop, raw, n);
+	fwnode_property_read_u32_array(node, prop, raw, n);
 	for (i = 0; i < n / 3; i++) {
 		struct sercam_mode *m = &cam->modes[i];
 
+		m->fourcc = f->modes[0].fourcc;
 		m->code = raw[3 * i];
 		m->width = raw[3 * i + 1];
 		m->height = raw[3 * i + 2];
@@ -506,8 +318,7 @@ static int sercam_parse_modes(struct sercam_bus *bus, struct sercam_cam *cam,
 		    (m->width | m->height) & 1) {
 			dev_err(bus->dev,
 				"%pfwP: %s entry %d <%u %u %u>: code must be 0..255, sizes even and 16..4096\n",
-				node, f->modes_prop, i, m->code, m->width,
-				m->height);
+				node, prop, i, m->code, m->width, m->height);
 			return -EINVAL;
 		}
 		for (j = 0; j < i; j++) {
@@ -516,37 +327,58 @@ static int sercam_parse_modes(struct sercam_bus *bus, struct sercam_cam *cam,
 			     cam->modes[j].height == m->height)) {
 				dev_err(bus->dev,
 					"%pfwP: %s entry %d repeats a code or size\n",
-					node, f->modes_prop, i);
+					node, prop, i);
 				return -EINVAL;
 			}
 		}
-		f->fill_mode(m);
+		if (f->ops->fill_mode)
+			f->ops->fill_mode(&cam->c, m);
 	}
 	cam->num_modes = n / 3;
+	sercam_default_modes(bus, cam, false);
 	return 0;
 }
 
-/* Start at the size closest to VGA: what most applications ask for. */
-static unsigned int sercam_default_mode(const struct sercam_cam *cam)
+/*
+ * The mode an application gets unless it asks for another: the largest of
+ * the first format whose typical frame arrives within
+ * %SERCAM_DEFAULT_FRAME_MS at the rate the link will run at, else the
+ * smallest. Applications commonly wait 2 s for a frame (v4l2-compliance
+ * does); a VGA JPEG from a real sensor takes 3 to 4 s at 115200 baud.
+ */
+static unsigned int sercam_default_mode(const struct sercam_bus *bus,
+					const struct sercam_cam *cam)
 {
-	unsigned int i, best = 0;
-	s64 d, best_d = S64_MAX;
+	u32 baud = bus->max_baud ? : bus->poweron_baud ? : 115200;
+	unsigned int i, best = cam->num_modes, small = 0;
+	u64 px, best_px = 0, small_px = U64_MAX, us;
 
 	for (i = 0; i < cam->num_modes; i++) {
-		d = abs((s64)cam->modes[i].width * cam->modes[i].height -
-			640 * 480);
-		if (d < best_d) {
-			best_d = d;
+		const struct sercam_mode *m = &cam->modes[i];
+
+		if (m->fourcc != cam->modes[0].fourcc)
+			continue;
+		px = (u64)m->width * m->height;
+		if (px < small_px) {
+			small_px = px;
+			small = i;
+		}
+		us = m->capture_us +
+		     div_u64((u64)m->typical_size * 10 * USEC_PER_SEC, baud);
+		if (us <= SERCAM_DEFAULT_FRAME_MS * USEC_PER_MSEC &&
+		    px > best_px) {
+			best_px = px;
 			best = i;
 		}
 	}
-	return best;
+	return best < cam->num_modes ? best : small;
 }
 
 static int sercam_add_cam(struct sercam_bus *bus, struct fwnode_handle *node,
 			  u32 addr)
 {
 	const struct sercam_family *f = bus->family;
+	struct fwnode_handle *modes_node = node;
 	struct sercam_cam *cam;
 	unsigned int i;
 	int ret;
@@ -557,7 +389,7 @@ static int sercam_add_cam(struct sercam_bus *bus, struct fwnode_handle *node,
 		return -EINVAL;
 	}
 	for (i = 0; i < bus->num_cams; i++) {
-		if (bus->cams[i]->addr == addr) {
+		if (bus->cams[i]->c.addr == addr) {
 			dev_err(bus->dev, "%pfwP: camera address %u used twice\n",
 				node, addr);
 			return -EINVAL;
@@ -568,16 +400,24 @@ static int sercam_add_cam(struct sercam_bus *bus, struct fwnode_handle *node,
 			SERCAM_MAX_CAMS);
 		return -EINVAL;
 	}
-	cam = sercam_cam_alloc(bus, addr);
+	cam = sercam_cam_alloc(bus, addr, node);
 	if (!cam)
 		return -ENOMEM;
 	bus->cams[bus->num_cams++] = cam;
+	if (f->ops->probe) {
+		ret = f->ops->probe(&cam->c);
+		if (ret)
+			return ret;
+	}
 	/* a camera node without its own table uses the bus node's */
-	if (!fwnode_property_present(node, f->modes_prop))
-		node = dev_fwnode(bus->dev);
-	ret = sercam_parse_modes(bus, cam, node);
-	cam->mode = sercam_default_mode(cam);
-	return ret;
+	if (!f->modes_prop || !fwnode_property_present(node, f->modes_prop))
+		modes_node = dev_fwnode(bus->dev);
+	ret = sercam_parse_modes(bus, cam, modes_node);
+	if (ret)
+		return ret;
+	cam->mode = sercam_default_mode(bus, cam);
+	cam->c.mode = &cam->modes[cam->mode];
+	return 0;
 }
 
 /*
@@ -586,7 +426,7 @@ static int sercam_add_cam(struct sercam_bus *bus, struct fwnode_handle *node,
  * absent reads as 0.
  */
 static int sercam_parse_rate(struct sercam_bus *bus, const char *prop,
-			     u32 *baud, bool required, bool switchable)
+			     u32 *baud, bool required, const u32 *allowed)
 {
 	int ret;
 
@@ -604,7 +444,7 @@ static int sercam_parse_rate(struct sercam_bus *bus, const char *prop,
 		dev_err(bus->dev, "%s: not a single u32 (%d)\n", prop, ret);
 		return ret;
 	}
-	if (switchable && !sercam_rate_known(bus->family, *baud)) {
+	if (!sercam_rate_in(allowed, *baud)) {
 		dev_err(bus->dev,
 			"%s = %u: a %s camera cannot be switched to that rate\n",
 			prop, *baud, bus->family->name);
@@ -622,34 +462,34 @@ static int sercam_parse_rate(struct sercam_bus *bus, const char *prop,
 static int sercam_parse_bus(struct sercam_bus *bus)
 {
 	const struct sercam_family *f = bus->family;
-	struct fwnode_handle *child;
 	u32 addr;
 	int ret;
 
 	ret = sercam_parse_rate(bus, "current-speed", &bus->poweron_baud,
-				true, false);
+				!f->default_baud, NULL);
 	if (ret)
 		return ret;
-	ret = sercam_parse_rate(bus, "max-speed", &bus->max_baud, false, true);
+	if (!bus->poweron_baud)
+		bus->poweron_baud = f->default_baud;
+	ret = sercam_parse_rate(bus, "max-speed", &bus->max_baud, false,
+				f->max_rates);
 	if (ret)
 		return ret;
 
-	device_for_each_child_node(bus->dev, child) {
+	device_for_each_child_node_scoped(bus->dev, child) {
 		ret = fwnode_property_read_u32(child, "reg", &addr);
 		if (ret) {
 			dev_err(bus->dev, "%pfwP: camera without reg (%d)\n",
 				child, ret);
-			fwnode_handle_put(child);
 			return ret;
 		}
 		ret = sercam_add_cam(bus, child, addr);
-		if (ret) {
-			fwnode_handle_put(child);
+		if (ret)
 			return ret;
-		}
 	}
 	if (bus->num_cams) {
-		if (device_property_present(bus->dev, f->addr_prop)) {
+		if (f->addr_prop &&
+		    device_property_present(bus->dev, f->addr_prop)) {
 			dev_err(bus->dev,
 				"%s and camera child nodes both given; use one\n",
 				f->addr_prop);
@@ -659,7 +499,7 @@ static int sercam_parse_bus(struct sercam_bus *bus)
 	}
 
 	addr = f->addr_default;
-	if (device_property_present(bus->dev, f->addr_prop)) {
+	if (f->addr_prop && device_property_present(bus->dev, f->addr_prop)) {
 		ret = device_property_read_u32(bus->dev, f->addr_prop, &addr);
 		if (ret) {
 			dev_err(bus->dev, "%s: not a single u32 (%d)\n",
@@ -700,14 +540,14 @@ static int sercam_power_on(struct sercam_bus *bus)
 static int sercam_bus_debugfs_show(struct seq_file *m, void *unused)
 {
 	struct sercam_bus *bus = m->private;
+	struct sercam_link_stats s;
 
-	mutex_lock(&bus->lock);
+	sercam_link_stats(&bus->link, &s);
 	seq_printf(m, "family: %s\nbaud: %u\npoweron_baud: %u\nmax_baud: %u\n",
-		   bus->family->name, bus->baud, bus->poweron_baud,
-		   bus->max_baud);
+		   bus->family->name, sercam_link_baud(&bus->link),
+		   bus->poweron_baud, bus->max_baud);
 	seq_printf(m, "rx_bytes: %llu\ntx_bytes: %llu\nrx_dropped: %llu\nrx_ns: %llu\n",
-		   bus->rx_bytes, bus->tx_bytes, bus->rx_dropped, bus->rx_ns);
-	mutex_unlock(&bus->lock);
+		   s.rx_bytes, s.tx_bytes, s.rx_dropped, s.rx_ns);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sercam_bus_debugfs);
@@ -716,22 +556,6 @@ static void sercam_put_cams(struct sercam_bus *bus)
 {
 	while (bus->num_cams)
 		sercam_cam_put(bus->cams[--bus->num_cams]);
-}
-
-/*
- * A camera of the bus that did not answer at probe: it gets no video node,
- * and leaves the bus so that nothing (rate changes, timeouts) waits on it.
- */
-static void sercam_drop_cam(struct sercam_bus *bus, unsigned int i, int err)
-{
-	dev_warn(bus->dev,
-		 "%s camera at address %u on %s does not answer at %u baud (%d): no video node for it\n",
-		 bus->family->name, bus->cams[i]->addr, sercam_uart_name(bus),
-		 bus->baud, err);
-	sercam_cam_put(bus->cams[i]);
-	bus->num_cams--;
-	memmove(&bus->cams[i], &bus->cams[i + 1],
-		(bus->num_cams - i) * sizeof(bus->cams[0]));
 }
 
 /*
@@ -750,10 +574,11 @@ static struct sercam_cam *sercam_bus_find_first(struct sercam_bus *bus,
 	for (i = 0; i < bus->num_cams; i++) {
 		cam = bus->cams[i];
 		/* every scan tries the same rates: name them once */
-		if (!sercam_bus_find_rate(bus, cam, tried, i ? 0 : size))
+		if (!sercam_bus_find_rate(bus, cam, true, tried, i ? 0 : size,
+					  &bus->stop))
 			return cam;
 		pos += scnprintf(addrs + pos, asize - pos, "%s%u",
-				 pos ? " " : "", cam->addr);
+				 pos ? " " : "", cam->c.addr);
 	}
 	return NULL;
 }
@@ -770,89 +595,129 @@ static u32 sercam_probe_quiet_us(const struct sercam_bus *bus)
 	return us;
 }
 
-static int sercam_probe(struct serdev_device *serdev)
+/*
+ * After probe, in the background: find the cameras' rate, switch to
+ * max-speed, bring each camera up. A camera that does not answer keeps its
+ * node and is looked for again when it is used (sercam_camera_ready()).
+ */
+static void sercam_discover_work(struct work_struct *work)
 {
-	struct device *dev = &serdev->dev;
+	struct sercam_bus *bus = container_of(work, struct sercam_bus,
+					      discover_work);
+	const struct sercam_family *f = bus->family;
+	char tried[128] = "", addrs[4 * SERCAM_MAX_CAMS] = "";
 	struct sercam_cam *first;
-	struct sercam_bus *bus;
-	char tried[128], addrs[4 * SERCAM_MAX_CAMS];
-	unsigned int i;
+	unsigned int i, found = 0;
 	int ret;
 
-	bus = devm_kzalloc(dev, sizeof(*bus), GFP_KERNEL);
-	if (!bus)
-		return -ENOMEM;
-	bus->serdev = serdev;
-	bus->dev = dev;
-	bus->family = device_get_match_data(dev);
-	mutex_init(&bus->lock);
-	mutex_init(&bus->rx_lock);
-	serdev_device_set_drvdata(serdev, bus);
-
-	ret = sercam_parse_bus(bus);
-	if (ret)
-		goto err_put_cams;
-	ret = sercam_power_on(bus);
-	if (ret)
-		goto err_put_cams;
-	ret = bus->family->bus_init(bus);
-	if (ret)
-		goto err_put_cams;
-
-	serdev_device_set_client_ops(serdev, &sercam_serdev_ops);
-	ret = devm_serdev_device_open(dev, serdev);
-	if (ret) {
-		dev_err_probe(dev, ret, "cannot open the UART\n");
-		goto err_put_cams;
-	}
-	serdev_device_set_flow_control(serdev, false);
-	ret = serdev_device_set_parity(serdev, SERDEV_PARITY_NONE);
-	if (ret) {
-		dev_err(dev, "UART cannot do 8N1 without parity (%d)\n", ret);
-		goto err_put_cams;
+	if (!f->ops->hello) {
+		/* a camera that only talks: nothing to find */
+		if (sercam_link_claim(&bus->link, &bus->stop))
+			return;
+		ret = sercam_link_set_baud_claimed(&bus->link,
+						   bus->poweron_baud);
+		sercam_link_release(&bus->link);
+		for (i = 0; !ret && i < bus->num_cams; i++)
+			sercam_cam_found(&bus->cams[i]->c);
+		return;
 	}
 	/*
 	 * A camera may still be working on what an earlier driver instance
 	 * asked for: capturing (silent), then sending. Only a silence longer
 	 * than its longest capture says it is idle; then say hello.
 	 */
-	bus->last_rx = ktime_get();
-	sercam_wait_quiet(bus, sercam_probe_quiet_us(bus),
-			  SERCAM_PROBE_QUIET_MAX_MS);
-
-	mutex_lock(&bus->lock);
+	if (sercam_link_wait_quiet(&bus->link, sercam_probe_quiet_us(bus),
+				   SERCAM_PROBE_QUIET_MAX_MS, &bus->stop) ||
+	    sercam_link_claim(&bus->link, &bus->stop))
+		return;
 	first = sercam_bus_find_first(bus, tried, sizeof(tried), addrs,
 				      sizeof(addrs));
 	if (first)
-		sercam_bus_speed_up(bus, first);
-	mutex_unlock(&bus->lock);
+		sercam_bus_speed_up(bus, first, &bus->stop);
+	sercam_link_release(&bus->link);
 	if (!first) {
-		dev_err(dev, "no %s camera at address%s %s on %s: no answer at %s baud\n",
-			bus->family->name, bus->num_cams > 1 ? "es" : "", addrs,
-			sercam_uart_name(bus), tried);
-		ret = -ENODEV;
-		goto err_put_cams;
+		if (sercam_stopped(&bus->stop))
+			return;
+		dev_err(bus->dev, "no %s camera at address%s %s on %s: no answer at %s baud; looking again when used\n",
+			f->name, bus->num_cams > 1 ? "es" : "", addrs,
+			sercam_link_name(&bus->link), tried);
+		for (i = 0; i < bus->num_cams; i++)
+			sercam_cam_absent(&bus->cams[i]->c);
+		return;
 	}
 
-	/*
-	 * One camera missing from a shared bus must not take the others
-	 * down: it is left out, with a warning that names it.
-	 */
-	for (i = 0; i < bus->num_cams; ) {
-		ret = bus->family->cam_init(bus->cams[i]);
-		if (ret == -ENOMEM)
-			goto err_put_cams;
-		if (ret)
-			sercam_drop_cam(bus, i, ret);
-		else
-			i++;
+	/* a camera missing from a shared bus must not take the others down */
+	for (i = 0; i < bus->num_cams; i++) {
+		struct sercam_camera *cam = &bus->cams[i]->c;
+
+		ret = f->ops->cam_init ? f->ops->cam_init(cam) : 0;
+		if (!ret) {
+			sercam_cam_found(cam);
+			found++;
+			continue;
+		}
+		if (ret == -ECANCELED || ret == -EINTR)
+			return;
+		sercam_cam_absent(cam);
+		dev_warn(bus->dev,
+			 "%s camera at address %u on %s does not answer at %u baud (%d): looking again when used\n",
+			 f->name, cam->addr, sercam_link_name(&bus->link),
+			 sercam_link_baud(&bus->link), ret);
 	}
-	if (!bus->num_cams) {
-		dev_err(dev, "no %s camera on %s answers at %u baud\n",
-			bus->family->name, sercam_uart_name(bus), bus->baud);
-		ret = -ENODEV;
+	dev_info(bus->dev, "%u %s camera(s) on %s at %u baud\n", found,
+		 f->name, sercam_link_name(&bus->link),
+		 sercam_link_baud(&bus->link));
+}
+
+static void sercam_destroy_wq(void *wq)
+{
+	destroy_workqueue(wq);
+}
+
+/**
+ * sercam_serdev_probe() - probe a bus of cameras of one family
+ * @serdev: the serdev device (the camera's, or the bus's, node)
+ * @family: the family the cameras speak
+ *
+ * Reads the description, opens the UART, finds the cameras and registers
+ * a video node for each camera that answers.
+ *
+ * Context: a family's serdev probe.
+ * Return: 0, or a negative errno (with the cause in the kernel log).
+ */
+int sercam_serdev_probe(struct serdev_device *serdev,
+			const struct sercam_family *family)
+{
+	struct device *dev = &serdev->dev;
+	struct sercam_bus *bus;
+	unsigned int i;
+	int ret;
+
+	bus = devm_kzalloc(dev, sizeof(*bus), GFP_KERNEL);
+	if (!bus)
+		return -ENOMEM;
+	bus->dev = dev;
+	bus->family = family;
+	bus->wq = alloc_ordered_workqueue("sercam-%s", 0, dev_name(dev));
+	if (!bus->wq)
+		return -ENOMEM;
+	ret = devm_add_action_or_reset(dev, sercam_destroy_wq, bus->wq);
+	if (ret)
+		return ret;
+	ret = sercam_link_serdev_open(&bus->link, serdev);
+	if (ret)
+		return ret;
+	/* the drvdata is the link's; the bus is found from it */
+
+	ret = sercam_parse_bus(bus);
+	if (ret)
 		goto err_put_cams;
-	}
+	for (i = 0; i < bus->num_cams; i++)
+		bus->cams[i]->c.shared = bus->num_cams > 1;
+	ret = sercam_power_on(bus);
+	if (ret)
+		goto err_put_cams;
+	INIT_WORK(&bus->discover_work, sercam_discover_work);
 
 	bus->debugfs = debugfs_create_dir(dev_name(dev), sercam_debugfs_root);
 	debugfs_create_file("bus", 0444, bus->debugfs, bus,
@@ -862,8 +727,8 @@ static int sercam_probe(struct serdev_device *serdev)
 		if (ret)
 			goto err_unregister;
 	}
-	dev_info(dev, "%u %s camera(s) on %s at %u baud\n", bus->num_cams,
-		 bus->family->name, sercam_uart_name(bus), bus->baud);
+	/* the cameras are found in the background: probe does not wait */
+	queue_work(bus->wq, &bus->discover_work);
 	return 0;
 
 err_unregister:
@@ -874,52 +739,50 @@ err_put_cams:
 	sercam_put_cams(bus);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(sercam_serdev_probe);
 
-static void sercam_remove(struct serdev_device *serdev)
+/**
+ * sercam_serdev_remove() - remove a bus of cameras (unbind)
+ * @serdev: the serdev device
+ *
+ * Open file handles stay valid and see -ENODEV; the family is not called
+ * again for these cameras.
+ *
+ * Context: a family's serdev remove.
+ */
+void sercam_serdev_remove(struct serdev_device *serdev)
 {
-	struct sercam_bus *bus = serdev_device_get_drvdata(serdev);
+	struct sercam_link *link = serdev_device_get_drvdata(serdev);
+	struct sercam_bus *bus = container_of(link, struct sercam_bus, link);
 	unsigned int i;
 
+	WRITE_ONCE(bus->stop.stop, true);
+	sercam_link_cancel(&bus->link, &bus->stop);
+	for (i = 0; i < bus->num_cams; i++) {
+		WRITE_ONCE(bus->cams[i]->c.gone.stop, true);
+		sercam_link_cancel(&bus->link, &bus->cams[i]->c.gone);
+	}
+	cancel_work_sync(&bus->discover_work);
 	for (i = bus->num_cams; i--; )
 		sercam_cam_unregister(bus->cams[i]);
 	debugfs_remove_recursive(bus->debugfs);
 	sercam_put_cams(bus);
 }
-
-static const struct of_device_id sercam_of_match[] = {
-	{ .compatible = "sxh,sxh485", .data = &sercam_sxh485_family },
-	{ }
-};
-MODULE_DEVICE_TABLE(of, sercam_of_match);
-
-static struct serdev_device_driver sercam_driver = {
-	.driver = {
-		.name = KBUILD_MODNAME,
-		.of_match_table = sercam_of_match,
-	},
-	.probe = sercam_probe,
-	.remove = sercam_remove,
-};
+EXPORT_SYMBOL_GPL(sercam_serdev_remove);
 
 static int __init sercam_init(void)
 {
-	int ret;
-
 	sercam_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	ret = serdev_device_driver_register(&sercam_driver);
-	if (ret)
-		debugfs_remove_recursive(sercam_debugfs_root);
-	return ret;
+	return 0;
 }
 module_init(sercam_init);
 
 static void __exit sercam_exit(void)
 {
-	serdev_device_driver_unregister(&sercam_driver);
 	debugfs_remove_recursive(sercam_debugfs_root);
 }
 module_exit(sercam_exit);
 
 MODULE_AUTHOR("The sercam authors");
-MODULE_DESCRIPTION("Serial JPEG cameras (SXH485) as V4L2 capture devices");
+MODULE_DESCRIPTION("Serial cameras as V4L2 devices: link, framework and V4L2 face");
 MODULE_LICENSE("GPL");

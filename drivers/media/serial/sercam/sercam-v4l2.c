@@ -1,23 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sercam - serial JPEG cameras as V4L2 devices: the V4L2 face
+ * sercam - serial cameras as V4L2 devices: the V4L2 face
  *
- * A vb2 (vmalloc) capture queue with one format, JPEG, at the discrete
- * frame sizes the camera family offers, plus standard controls and
- * statistics. While streaming, a kernel thread takes the oldest queued
- * buffer, has the family capture a frame straight into its plane, and
- * completes it. Nothing here knows the wire protocol.
+ * A vb2 (vmalloc) queue, video capture (JPEG and raw formats) or metadata
+ * capture, at the modes the camera family offers, plus the family's
+ * controls, events and statistics. Nothing here knows the wire protocol.
  *
- * Settings (controls, frame size) are only recorded by the ioctls; the
- * capture thread sends the changed ones to the camera before the next
- * frame, so a change never lands in the middle of one.
+ * Pull families: a work item on the bus's ordered workqueue takes the
+ * oldest queued buffer, has the family capture a frame straight into its
+ * plane, completes it, and queues itself again behind the other cameras'
+ * work. Push families: the family's receive path takes buffers through
+ * the &struct sercam_sink handed down at stream-on, and completes them.
  *
  * Copyright (C) 2026 The sercam authors
  */
 #include <linux/debugfs.h>
 #include <linux/gcd.h>
-#include <linux/kthread.h>
-#include <linux/sched.h>
+#include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/videodev2.h>
@@ -28,97 +27,150 @@
 #include <media/videobuf2-vmalloc.h>
 
 #include "sercam-compat.h"
-#include "sercam.h"
+#include "sercam-priv.h"
+
+/* The frame sizes a camera that sends any size may send. */
+#define SERCAM_ANY_MIN		16
+#define SERCAM_ANY_MAX		4096
+#define SERCAM_ANY_STEP		2
+
+static const char *const sercam_stat_names[SERCAM_STAT_COUNT] = {
+	[SERCAM_STAT_FRAMES] = "frames",
+	[SERCAM_STAT_BYTES] = "bytes",
+	[SERCAM_STAT_ERRORS] = "errors",
+	[SERCAM_STAT_DROPPED] = "dropped",
+	[SERCAM_STAT_CRC_ERRORS] = "crc_errors",
+	[SERCAM_STAT_LEN_ERRORS] = "len_errors",
+	[SERCAM_STAT_PROTO_ERRORS] = "proto_errors",
+	[SERCAM_STAT_RETRIES] = "retries",
+	[SERCAM_STAT_TIMEOUTS] = "timeouts",
+	[SERCAM_STAT_RESYNCS] = "resyncs",
+	[SERCAM_STAT_CTRL_ERRORS] = "ctrl_errors",
+	[SERCAM_STAT_PKT_SIZE] = "pkt_size",
+};
 
 static struct sercam_buffer *to_sercam_buffer(struct vb2_buffer *vb)
 {
 	return container_of(to_vb2_v4l2_buffer(vb), struct sercam_buffer, vb);
 }
 
-/* One report for LOG_STATUS and debugfs: every counter by name. */
-static const struct {
-	const char *name;
-	size_t off;
-} sercam_stat_fields[] = {
-	{ "frames", offsetof(struct sercam_stats, frames) },
-	{ "bytes", offsetof(struct sercam_stats, bytes) },
-	{ "errors", offsetof(struct sercam_stats, errors) },
-	{ "crc_errors", offsetof(struct sercam_stats, crc_errors) },
-	{ "len_errors", offsetof(struct sercam_stats, len_errors) },
-	{ "proto_errors", offsetof(struct sercam_stats, proto_errors) },
-	{ "retries", offsetof(struct sercam_stats, retries) },
-	{ "timeouts", offsetof(struct sercam_stats, timeouts) },
-	{ "resyncs", offsetof(struct sercam_stats, resyncs) },
-	{ "ctrl_errors", offsetof(struct sercam_stats, ctrl_errors) },
-	{ "pkt_size", offsetof(struct sercam_stats, pkt_size) },
-};
-
-static u64 sercam_stat_value(const struct sercam_stats *s, unsigned int i)
+static bool sercam_is_meta(const struct sercam_cam *cam)
 {
-	return READ_ONCE(*(const u64 *)((const u8 *)s +
-					sercam_stat_fields[i].off));
+	return cam->family->buf_type == V4L2_BUF_TYPE_META_CAPTURE;
 }
 
-static u32 sercam_baud(struct sercam_cam *cam)
+/*
+ * Every counter by name, for LOG_STATUS and debugfs alike. @out prints one
+ * line; the baud rate is read without the link's lock.
+ */
+static void sercam_report(struct sercam_cam *cam,
+			  void (*out)(void *arg, const char *name, s64 v),
+			  void *arg)
 {
-	return cam->bus ? READ_ONCE(cam->bus->baud) : 0;
+	const char *const *fnames = cam->family->stat_names;
+	unsigned int i;
+
+	out(arg, "baud", sercam_link_baud(cam->c.link));
+	out(arg, "sequence", READ_ONCE(cam->sequence));
+	for (i = 0; i < SERCAM_STAT_COUNT; i++)
+		out(arg, sercam_stat_names[i],
+		    atomic64_read(&cam->c.stats[i]));
+	for (i = 0; fnames && fnames[i] && i < SERCAM_MAX_FSTATS; i++)
+		out(arg, fnames[i], atomic64_read(&cam->c.fstats[i]));
+	out(arg, "last_error", atomic_read(&cam->c.last_error));
+}
+
+static void sercam_seq_line(void *arg, const char *name, s64 v)
+{
+	seq_printf(arg, "%s: %lld\n", name, v);
 }
 
 static int sercam_stats_show(struct seq_file *m, void *unused)
 {
 	struct sercam_cam *cam = m->private;
-	unsigned int i;
 
-	seq_printf(m, "camera: %s %u\nbaud: %u\nsequence: %u\n",
-		   cam->family->name, cam->addr, sercam_baud(cam),
-		   READ_ONCE(cam->sequence));
-	for (i = 0; i < ARRAY_SIZE(sercam_stat_fields); i++)
-		seq_printf(m, "%s: %llu\n", sercam_stat_fields[i].name,
-			   sercam_stat_value(&cam->stats, i));
-	seq_printf(m, "last_error: %d\n", READ_ONCE(cam->stats.last_error));
+	seq_printf(m, "camera: %s %u\npresent: %d\n", cam->family->name,
+		   cam->c.addr, READ_ONCE(cam->c.present));
+	sercam_report(cam, sercam_seq_line, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sercam_stats);
 
-/* Frame interval: capture time plus a typical JPEG on the wire. */
+/* Frame interval: capture time plus a typical frame on the wire. */
 static void sercam_interval(struct sercam_cam *cam,
 			    const struct sercam_mode *m, struct v4l2_fract *f)
 {
-	u32 baud = sercam_baud(cam) ? : 115200;
+	u32 baud = sercam_link_baud(cam->c.link) ? : 115200;
 	u64 us = m->capture_us +
 		 div_u64((u64)m->typical_size * 10 * USEC_PER_SEC, baud);
-
-	u32 ms = DIV_ROUND_UP_ULL(us, USEC_PER_MSEC), g = gcd(ms, MSEC_PER_SEC);
+	u32 ms = max_t(u32, DIV_ROUND_UP_ULL(us, USEC_PER_MSEC), 1);
+	u32 g = gcd(ms, MSEC_PER_SEC);
 
 	/* in lowest terms: applications compare fractions literally */
 	f->numerator = ms / g;
 	f->denominator = MSEC_PER_SEC / g;
 }
 
-static void sercam_fill_pix(const struct sercam_mode *m,
+static u32 sercam_bpp(u32 fourcc)
+{
+	switch (fourcc) {
+	case V4L2_PIX_FMT_GREY:
+		return 1;
+	case V4L2_PIX_FMT_RGB565:
+		return 2;
+	default:
+		return 0;	/* compressed */
+	}
+}
+
+static void sercam_fill_pix(struct sercam_cam *cam, unsigned int mode,
 			    struct v4l2_pix_format *pix)
 {
+	const struct sercam_mode *m = &cam->modes[mode];
+
 	memset(pix, 0, sizeof(*pix));
 	pix->width = m->width;
 	pix->height = m->height;
-	pix->pixelformat = V4L2_PIX_FMT_JPEG;
+	if (mode == cam->mode && cam->width) {
+		/* a push camera sends what it likes: report the last frame */
+		pix->width = cam->width;
+		pix->height = cam->height;
+	}
+	pix->pixelformat = m->fourcc;
 	pix->field = V4L2_FIELD_NONE;
-	pix->bytesperline = 0;
+	pix->bytesperline = pix->width * sercam_bpp(m->fourcc);
 	pix->sizeimage = m->max_size;
-	pix->colorspace = V4L2_COLORSPACE_JPEG;
+	pix->colorspace = sercam_bpp(m->fourcc) ? V4L2_COLORSPACE_SRGB :
+						  V4L2_COLORSPACE_JPEG;
 }
 
-static unsigned int sercam_nearest_mode(struct sercam_cam *cam, u32 width,
-					u32 height)
+/* The mode of @fourcc (else the first format's) nearest the size asked. */
+static unsigned int sercam_nearest_mode(struct sercam_cam *cam, u32 fourcc,
+					u32 width, u32 height)
 {
-	const struct sercam_mode *m;
+	unsigned int i, best = cam->num_modes;
+	u64 d, best_d = U64_MAX;
 
-	m = v4l2_find_nearest_size(cam->modes, cam->num_modes, width, height,
-				   width, height);
-	return m - cam->modes;
+	for (i = 0; i < cam->num_modes; i++)
+		if (cam->modes[i].fourcc == fourcc)
+			break;
+	if (i == cam->num_modes)
+		fourcc = cam->modes[0].fourcc;
+	for (i = 0; i < cam->num_modes; i++) {
+		const struct sercam_mode *m = &cam->modes[i];
+
+		if (m->fourcc != fourcc)
+			continue;
+		d = abs((s64)m->width - width) + abs((s64)m->height - height);
+		if (d < best_d) {
+			best_d = d;
+			best = i;
+		}
+	}
+	return best;
 }
 
-/* --- vb2 ----------------------------------------------------------------- */
+/* --- buffers ------------------------------------------------------------- */
 
 static int sercam_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 			      unsigned int *nplanes, unsigned int sizes[],
@@ -148,11 +200,14 @@ static void sercam_buf_queue(struct vb2_buffer *vb)
 	struct sercam_cam *cam = vb2_get_drv_priv(vb->vb2_queue);
 	struct sercam_buffer *buf = to_sercam_buffer(vb);
 	unsigned long flags;
+	bool kick;
 
 	spin_lock_irqsave(&cam->qlock, flags);
 	list_add_tail(&buf->list, &cam->buf_list);
+	kick = cam->streaming && !cam->family->push;
 	spin_unlock_irqrestore(&cam->qlock, flags);
-	wake_up(&cam->wq);
+	if (kick)
+		queue_delayed_work(cam->wq, &cam->capture_work, 0);
 }
 
 static void sercam_return_all(struct sercam_cam *cam,
@@ -169,135 +224,193 @@ static void sercam_return_all(struct sercam_cam *cam,
 	spin_unlock_irqrestore(&cam->qlock, flags);
 }
 
-static struct sercam_buffer *sercam_next_buffer(struct sercam_cam *cam)
+/* Take the oldest queued buffer off the list: the taker completes it. */
+static struct sercam_buffer *sercam_take_buffer(struct sercam_cam *cam)
 {
-	struct sercam_buffer *buf;
+	struct sercam_buffer *buf = NULL;
 	unsigned long flags;
 
 	spin_lock_irqsave(&cam->qlock, flags);
-	buf = list_first_entry_or_null(&cam->buf_list, struct sercam_buffer,
-				       list);
+	if (cam->streaming) {
+		buf = list_first_entry_or_null(&cam->buf_list,
+					       struct sercam_buffer, list);
+		if (buf)
+			list_del(&buf->list);
+	}
 	spin_unlock_irqrestore(&cam->qlock, flags);
 	return buf;
 }
 
-/* Send the settings that changed since the last frame. */
-static void sercam_apply_settings(struct sercam_cam *cam)
+/* Put a buffer the capture gave up on back at the head, for stop_streaming. */
+static void sercam_untake_buffer(struct sercam_cam *cam,
+				 struct sercam_buffer *buf)
 {
-	struct sercam_settings s;
-	unsigned long changed;
-	int ret;
-
-	mutex_lock(cam->hdl.lock);
-	s = cam->want;
-	changed = cam->changed;
-	cam->changed = 0;
-	mutex_unlock(cam->hdl.lock);
-	if (!changed)
-		return;
-
-	ret = cam->family->apply(cam, &s, changed);
-	if (ret && ret != -ECANCELED) {
-		/* try again before the next frame */
-		mutex_lock(cam->hdl.lock);
-		cam->changed |= changed;
-		mutex_unlock(cam->hdl.lock);
-		cam->stats.ctrl_errors++;
-		dev_warn_ratelimited(&cam->vdev.dev,
-				     "camera did not take new settings (%d)\n",
-				     ret);
-	}
-}
-
-static void sercam_complete(struct sercam_cam *cam, struct sercam_buffer *buf,
-			    const struct sercam_frame *f, int ret)
-{
-	struct vb2_buffer *vb = &buf->vb.vb2_buf;
 	unsigned long flags;
 
 	spin_lock_irqsave(&cam->qlock, flags);
-	list_del(&buf->list);
+	list_add(&buf->list, &cam->buf_list);
 	spin_unlock_irqrestore(&cam->qlock, flags);
+}
+
+static void sercam_frame_init(struct sercam_buffer *buf, struct sercam_frame *f)
+{
+	struct vb2_buffer *vb = &buf->vb.vb2_buf;
+
+	memset(f, 0, sizeof(*f));
+	f->buf = vb2_plane_vaddr(vb, 0);
+	f->size = vb2_plane_size(vb, 0);
+	f->cookie = buf;
+}
+
+/* Complete a buffer taken off the list; a failed frame is an error buffer. */
+static void sercam_complete(struct sercam_cam *cam, struct sercam_frame *f,
+			    int err)
+{
+	struct sercam_buffer *buf = f->cookie;
+	struct vb2_buffer *vb = &buf->vb.vb2_buf;
 
 	buf->vb.field = V4L2_FIELD_NONE;
 	buf->vb.sequence = cam->sequence;
 	WRITE_ONCE(cam->sequence, cam->sequence + 1);
 	vb->timestamp = f->timestamp ? : ktime_get_ns();
-	if (!ret) {
+	if (!err && f->len && f->len <= f->size) {
 		vb2_set_plane_payload(vb, 0, f->len);
-		cam->stats.frames++;
-		cam->stats.bytes += f->len;
+		sercam_stat_inc(&cam->c, SERCAM_STAT_FRAMES);
+		sercam_stat_add(&cam->c, SERCAM_STAT_BYTES, f->len);
 		vb2_buffer_done(vb, VB2_BUF_STATE_DONE);
 		return;
 	}
 	vb2_set_plane_payload(vb, 0, 0);
-	cam->stats.errors++;
-	cam->stats.last_error = ret;
+	sercam_stat_inc(&cam->c, SERCAM_STAT_ERRORS);
+	atomic_set(&cam->c.last_error, err ? : -EMSGSIZE);
 	dev_dbg_ratelimited(&cam->vdev.dev, "frame %u failed (%d)\n",
-			    buf->vb.sequence, ret);
+			    buf->vb.sequence, err);
 	vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
 }
 
-static int sercam_thread(void *data)
+static void sercam_capture_work(struct work_struct *work)
 {
-	struct sercam_cam *cam = data;
+	struct sercam_cam *cam = container_of(to_delayed_work(work),
+					      struct sercam_cam, capture_work);
+	unsigned long delay = 0;
+	struct sercam_buffer *buf;
+	struct sercam_frame f;
+	int ret;
 
-	while (!kthread_should_stop()) {
-		struct sercam_buffer *buf;
-		struct sercam_frame f = { };
-		int ret;
+	buf = sercam_take_buffer(cam);
+	if (!buf)
+		return;
+	sercam_frame_init(buf, &f);
+	ret = f.buf ? cam->family->ops->capture(&cam->c, &f) : -EFAULT;
+	if (ret == -ECANCELED || sercam_stopped(&cam->c.stop)) {
+		/* stop_streaming gives it back, with the rest */
+		sercam_untake_buffer(cam, buf);
+		return;
+	}
+	sercam_complete(cam, &f, ret);
+	/*
+	 * The next buffer, after what the other cameras queued meanwhile; a
+	 * camera that is not there is not looked for again before its time.
+	 */
+	if (ret && !READ_ONCE(cam->c.present) &&
+	    time_before(jiffies, READ_ONCE(cam->c.retry_at)))
+		delay = READ_ONCE(cam->c.retry_at) - jiffies;
+	queue_delayed_work(cam->wq, &cam->capture_work, delay);
+}
 
-		wait_event_interruptible(cam->wq, kthread_should_stop() ||
-					 !list_empty_careful(&cam->buf_list));
-		if (kthread_should_stop())
-			break;
-		buf = sercam_next_buffer(cam);
-		if (!buf)
-			continue;
+/* --- the sink of push families ------------------------------------------- */
 
-		sercam_apply_settings(cam);
-		f.buf = vb2_plane_vaddr(&buf->vb.vb2_buf, 0);
-		f.size = vb2_plane_size(&buf->vb.vb2_buf, 0);
-		ret = cam->family->capture(cam, &f);
-		if (ret == -ECANCELED || READ_ONCE(cam->stopping))
-			break;	/* stop_streaming returns the buffer */
-		sercam_complete(cam, buf, &f, ret);
+static int sercam_sink_get(struct sercam_sink *sink, struct sercam_frame *f)
+{
+	struct sercam_cam *cam = container_of(sink, struct sercam_cam, sink);
+	struct sercam_buffer *buf = sercam_take_buffer(cam);
+
+	if (!buf)
+		return -ENOBUFS;
+	sercam_frame_init(buf, f);
+	if (!f->buf) {
+		sercam_complete(cam, f, -EFAULT);
+		return -ENOBUFS;
 	}
 	return 0;
+}
+
+static void sercam_sink_done(struct sercam_sink *sink, struct sercam_frame *f,
+			     int err)
+{
+	sercam_complete(container_of(sink, struct sercam_cam, sink), f, err);
+}
+
+/* A frame no buffer took: it still counts, so the next one shows a gap. */
+static void sercam_sink_lost(struct sercam_sink *sink)
+{
+	struct sercam_cam *cam = container_of(sink, struct sercam_cam, sink);
+
+	WRITE_ONCE(cam->sequence, cam->sequence + 1);
+	sercam_stat_inc(&cam->c, SERCAM_STAT_DROPPED);
+}
+
+static void sercam_sink_resize(struct sercam_sink *sink, u32 width,
+			       u32 height)
+{
+	struct sercam_cam *cam = container_of(sink, struct sercam_cam, sink);
+	static const struct v4l2_event ev = {
+		.type = V4L2_EVENT_SOURCE_CHANGE,
+		.u.src_change.changes = V4L2_EVENT_SRC_CH_RESOLUTION,
+	};
+
+	if (width == READ_ONCE(cam->width) && height == READ_ONCE(cam->height))
+		return;
+	WRITE_ONCE(cam->width, width);
+	WRITE_ONCE(cam->height, height);
+	v4l2_event_queue(&cam->vdev, &ev);
+}
+
+/* --- streaming ----------------------------------------------------------- */
+
+static void sercam_set_streaming(struct sercam_cam *cam, bool on)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cam->qlock, flags);
+	cam->streaming = on;
+	spin_unlock_irqrestore(&cam->qlock, flags);
 }
 
 static int sercam_start_streaming(struct vb2_queue *q, unsigned int count)
 {
 	struct sercam_cam *cam = vb2_get_drv_priv(q);
-	struct task_struct *t;
+	int ret;
 
 	cam->sequence = 0;
-	WRITE_ONCE(cam->stopping, false);
-	mutex_lock(cam->hdl.lock);
-	cam->want.mode = cam->mode;
-	cam->changed = SERCAM_SET_ALL;
-	mutex_unlock(cam->hdl.lock);
-
-	t = kthread_run(sercam_thread, cam, "sercam-%u", cam->addr);
-	if (IS_ERR(t)) {
-		sercam_return_all(cam, VB2_BUF_STATE_QUEUED);
-		return PTR_ERR(t);
+	cam->c.mode = &cam->modes[cam->mode];
+	WRITE_ONCE(cam->c.stop.stop, false);
+	/* someone wants frames: an absent camera is looked for at once */
+	WRITE_ONCE(cam->c.retry_at, jiffies);
+	sercam_set_streaming(cam, true);
+	if (!cam->family->push) {
+		queue_delayed_work(cam->wq, &cam->capture_work, 0);
+		return 0;
 	}
-	cam->thread = t;
-	return 0;
+	ret = cam->family->ops->stream_on(&cam->c, &cam->sink);
+	if (ret) {
+		sercam_set_streaming(cam, false);
+		sercam_return_all(cam, VB2_BUF_STATE_QUEUED);
+	}
+	return ret;
 }
 
 static void sercam_stop_streaming(struct vb2_queue *q)
 {
 	struct sercam_cam *cam = vb2_get_drv_priv(q);
 
-	WRITE_ONCE(cam->stopping, true);
-	if (cam->bus)
-		sercam_xfer_cancel(cam->bus, cam);
-	kthread_stop(cam->thread);
-	cam->thread = NULL;
-	/* exchanges outside streaming (last close) must go through again */
-	WRITE_ONCE(cam->stopping, false);
+	WRITE_ONCE(cam->c.stop.stop, true);
+	sercam_link_cancel(cam->c.link, &cam->c.stop);
+	if (cam->family->push)
+		cam->family->ops->stream_off(&cam->c);
+	else
+		cancel_delayed_work_sync(&cam->capture_work);
+	sercam_set_streaming(cam, false);
 	sercam_return_all(cam, VB2_BUF_STATE_ERROR);
 }
 
@@ -319,7 +432,7 @@ static int sercam_querycap(struct file *file, void *fh,
 
 	strscpy(cap->driver, KBUILD_MODNAME, sizeof(cap->driver));
 	snprintf(cap->card, sizeof(cap->card), "%s camera %u",
-		 cam->family->name, cam->addr);
+		 cam->family->name, cam->c.addr);
 	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:%.22s",
 		 cam->name);
 	return 0;
@@ -328,39 +441,77 @@ static int sercam_querycap(struct file *file, void *fh,
 static int sercam_enum_fmt(struct file *file, void *fh,
 			   struct v4l2_fmtdesc *f)
 {
-	if (f->index)
-		return -EINVAL;
-	f->pixelformat = V4L2_PIX_FMT_JPEG;
-	return 0;
+	struct sercam_cam *cam = video_drvdata(file);
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < cam->num_modes; i++) {
+		for (j = 0; j < i; j++)
+			if (cam->modes[j].fourcc == cam->modes[i].fourcc)
+				break;
+		if (j < i)
+			continue;
+		if (n++ == f->index) {
+			f->pixelformat = cam->modes[i].fourcc;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int sercam_g_fmt(struct file *file, void *fh, struct v4l2_format *f)
 {
 	struct sercam_cam *cam = video_drvdata(file);
 
-	sercam_fill_pix(&cam->modes[cam->mode], &f->fmt.pix);
+	sercam_fill_pix(cam, cam->mode, &f->fmt.pix);
 	return 0;
 }
 
 static int sercam_try_fmt(struct file *file, void *fh, struct v4l2_format *f)
 {
 	struct sercam_cam *cam = video_drvdata(file);
-	unsigned int mode;
+	struct v4l2_pix_format *pix = &f->fmt.pix;
 
-	mode = sercam_nearest_mode(cam, f->fmt.pix.width, f->fmt.pix.height);
-	sercam_fill_pix(&cam->modes[mode], &f->fmt.pix);
+	if (cam->family->any_size) {
+		/* the camera sends what it likes: this is what it sends */
+		sercam_fill_pix(cam, cam->mode, pix);
+		return 0;
+	}
+	sercam_fill_pix(cam, sercam_nearest_mode(cam, pix->pixelformat,
+						 pix->width, pix->height),
+			pix);
 	return 0;
 }
 
 static int sercam_s_fmt(struct file *file, void *fh, struct v4l2_format *f)
 {
 	struct sercam_cam *cam = video_drvdata(file);
+	struct v4l2_pix_format *pix = &f->fmt.pix;
+	unsigned int mode;
 
 	if (vb2_is_busy(&cam->queue))
 		return -EBUSY;
-	sercam_try_fmt(file, fh, f);
-	cam->mode = sercam_nearest_mode(cam, f->fmt.pix.width,
-					f->fmt.pix.height);
+	if (cam->family->any_size) {
+		sercam_fill_pix(cam, cam->mode, pix);
+		return 0;
+	}
+	mode = sercam_nearest_mode(cam, pix->pixelformat, pix->width,
+				   pix->height);
+	if (mode != cam->mode) {
+		cam->mode = mode;
+		cam->width = 0;
+		cam->height = 0;
+	}
+	sercam_fill_pix(cam, mode, pix);
+	return 0;
+}
+
+static int sercam_meta_fmt(struct file *file, void *fh, struct v4l2_format *f)
+{
+	struct sercam_cam *cam = video_drvdata(file);
+
+	memset(&f->fmt.meta, 0, sizeof(f->fmt.meta));
+	f->fmt.meta.dataformat = cam->modes[0].fourcc;
+	f->fmt.meta.buffersize = cam->modes[0].max_size;
 	return 0;
 }
 
@@ -368,14 +519,31 @@ static int sercam_enum_framesizes(struct file *file, void *fh,
 				  struct v4l2_frmsizeenum *fsize)
 {
 	struct sercam_cam *cam = video_drvdata(file);
+	unsigned int i, n = 0;
 
-	if (fsize->pixel_format != V4L2_PIX_FMT_JPEG ||
-	    fsize->index >= cam->num_modes)
-		return -EINVAL;
-	fsize->type = V4L2_FRMSIZE_TYPE_DISCRETE;
-	fsize->discrete.width = cam->modes[fsize->index].width;
-	fsize->discrete.height = cam->modes[fsize->index].height;
-	return 0;
+	if (cam->family->any_size) {
+		if (fsize->index || fsize->pixel_format != cam->modes[0].fourcc)
+			return -EINVAL;
+		fsize->type = V4L2_FRMSIZE_TYPE_STEPWISE;
+		fsize->stepwise.min_width = SERCAM_ANY_MIN;
+		fsize->stepwise.max_width = SERCAM_ANY_MAX;
+		fsize->stepwise.step_width = SERCAM_ANY_STEP;
+		fsize->stepwise.min_height = SERCAM_ANY_MIN;
+		fsize->stepwise.max_height = SERCAM_ANY_MAX;
+		fsize->stepwise.step_height = SERCAM_ANY_STEP;
+		return 0;
+	}
+	for (i = 0; i < cam->num_modes; i++) {
+		if (cam->modes[i].fourcc != fsize->pixel_format)
+			continue;
+		if (n++ == fsize->index) {
+			fsize->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+			fsize->discrete.width = cam->modes[i].width;
+			fsize->discrete.height = cam->modes[i].height;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int sercam_enum_frameintervals(struct file *file, void *fh,
@@ -384,10 +552,21 @@ static int sercam_enum_frameintervals(struct file *file, void *fh,
 	struct sercam_cam *cam = video_drvdata(file);
 	unsigned int i;
 
-	if (fival->pixel_format != V4L2_PIX_FMT_JPEG || fival->index)
+	if (fival->index)
 		return -EINVAL;
+	if (cam->family->any_size) {
+		if (fival->pixel_format != cam->modes[0].fourcc ||
+		    fival->width < SERCAM_ANY_MIN || fival->width > SERCAM_ANY_MAX ||
+		    fival->height < SERCAM_ANY_MIN ||
+		    fival->height > SERCAM_ANY_MAX)
+			return -EINVAL;
+		fival->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+		sercam_interval(cam, &cam->modes[cam->mode], &fival->discrete);
+		return 0;
+	}
 	for (i = 0; i < cam->num_modes; i++) {
-		if (cam->modes[i].width == fival->width &&
+		if (cam->modes[i].fourcc == fival->pixel_format &&
+		    cam->modes[i].width == fival->width &&
 		    cam->modes[i].height == fival->height) {
 			fival->type = V4L2_FRMIVAL_TYPE_DISCRETE;
 			sercam_interval(cam, &cam->modes[i], &fival->discrete);
@@ -434,24 +613,32 @@ static int sercam_s_input(struct file *file, void *fh, unsigned int i)
 	return i ? -EINVAL : 0;
 }
 
+static void sercam_v4l2_line(void *arg, const char *name, s64 v)
+{
+	struct sercam_cam *cam = arg;
+
+	v4l2_info(&cam->v4l2_dev, "%s: %lld\n", name, v);
+}
+
 static int sercam_log_status(struct file *file, void *fh)
 {
 	struct sercam_cam *cam = video_drvdata(file);
-	unsigned int i;
 
-	v4l2_info(&cam->v4l2_dev, "%s camera %u at %u baud, sequence %u\n",
-		  cam->family->name, cam->addr, sercam_baud(cam),
-		  READ_ONCE(cam->sequence));
-	for (i = 0; i < ARRAY_SIZE(sercam_stat_fields); i++)
-		v4l2_info(&cam->v4l2_dev, "%s: %llu\n",
-			  sercam_stat_fields[i].name,
-			  sercam_stat_value(&cam->stats, i));
-	v4l2_info(&cam->v4l2_dev, "last_error: %d\n",
-		  READ_ONCE(cam->stats.last_error));
+	v4l2_info(&cam->v4l2_dev, "%s camera %u on %s\n", cam->family->name,
+		  cam->c.addr, sercam_link_name(cam->c.link));
+	sercam_report(cam, sercam_v4l2_line, cam);
 	return v4l2_ctrl_log_status(file, fh);
 }
 
-static const struct v4l2_ioctl_ops sercam_ioctl_ops = {
+static int sercam_subscribe_event(struct v4l2_fh *fh,
+				  const struct v4l2_event_subscription *sub)
+{
+	if (sub->type == V4L2_EVENT_SOURCE_CHANGE)
+		return v4l2_src_change_event_subscribe(fh, sub);
+	return v4l2_ctrl_subscribe_event(fh, sub);
+}
+
+static const struct v4l2_ioctl_ops sercam_video_ioctl_ops = {
 	.vidioc_querycap = sercam_querycap,
 	.vidioc_enum_fmt_vid_cap = sercam_enum_fmt,
 	.vidioc_g_fmt_vid_cap = sercam_g_fmt,
@@ -476,14 +663,60 @@ static const struct v4l2_ioctl_ops sercam_ioctl_ops = {
 	.vidioc_streamoff = vb2_ioctl_streamoff,
 
 	.vidioc_log_status = sercam_log_status,
+	.vidioc_subscribe_event = sercam_subscribe_event,
+	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
+};
+
+static const struct v4l2_ioctl_ops sercam_meta_ioctl_ops = {
+	.vidioc_querycap = sercam_querycap,
+	.vidioc_enum_fmt_meta_cap = sercam_enum_fmt,
+	.vidioc_g_fmt_meta_cap = sercam_meta_fmt,
+	.vidioc_try_fmt_meta_cap = sercam_meta_fmt,
+	.vidioc_s_fmt_meta_cap = sercam_meta_fmt,
+
+	.vidioc_reqbufs = vb2_ioctl_reqbufs,
+	.vidioc_create_bufs = vb2_ioctl_create_bufs,
+	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
+	.vidioc_querybuf = vb2_ioctl_querybuf,
+	.vidioc_qbuf = vb2_ioctl_qbuf,
+	.vidioc_dqbuf = vb2_ioctl_dqbuf,
+	.vidioc_expbuf = vb2_ioctl_expbuf,
+	.vidioc_streamon = vb2_ioctl_streamon,
+	.vidioc_streamoff = vb2_ioctl_streamoff,
+
+	.vidioc_log_status = sercam_log_status,
 	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
 };
 
-/* The last close puts the camera idle. */
+/* The family's module stays while its camera's node is open. */
+static int sercam_open(struct file *file)
+{
+	struct sercam_cam *cam = video_drvdata(file);
+	int ret;
+
+	if (!try_module_get(cam->family->owner))
+		return -ENODEV;
+	ret = v4l2_fh_open(file);
+	if (ret)
+		module_put(cam->family->owner);
+	return ret;
+}
+
+static void sercam_idle_work(struct work_struct *work)
+{
+	struct sercam_cam *cam = container_of(work, struct sercam_cam,
+					      idle_work);
+
+	if (cam->family->ops->idle)
+		cam->family->ops->idle(&cam->c);
+}
+
+/* The last close puts the camera idle, in the background. */
 static int sercam_release(struct file *file)
 {
 	struct sercam_cam *cam = video_drvdata(file);
+	const struct sercam_family *family = cam->family;
 	bool last;
 	int ret;
 
@@ -491,85 +724,21 @@ static int sercam_release(struct file *file)
 	last = v4l2_fh_is_singular_file(file);
 	ret = _vb2_fop_release(file, &cam->queue_lock);
 	if (last && cam->bus)
-		cam->family->idle(cam);
+		queue_work(cam->wq, &cam->idle_work);
 	mutex_unlock(&cam->lock);
+	module_put(family->owner);
 	return ret;
 }
 
 static const struct v4l2_file_operations sercam_fops = {
 	.owner = THIS_MODULE,
-	.open = v4l2_fh_open,
+	.open = sercam_open,
 	.release = sercam_release,
 	.read = vb2_fop_read,
 	.poll = vb2_fop_poll,
 	.mmap = vb2_fop_mmap,
 	.unlocked_ioctl = video_ioctl2,
 };
-
-/* --- controls ------------------------------------------------------------ */
-
-static int sercam_s_ctrl(struct v4l2_ctrl *ctrl)
-{
-	struct sercam_cam *cam = container_of(ctrl->handler, struct sercam_cam,
-					      hdl);
-	struct sercam_settings *w = &cam->want;
-	enum sercam_setting bit;
-
-	switch (ctrl->id) {
-	case V4L2_CID_BRIGHTNESS:
-		w->brightness = ctrl->val;
-		bit = SERCAM_SET_BRIGHTNESS;
-		break;
-	case V4L2_CID_CONTRAST:
-		w->contrast = ctrl->val;
-		bit = SERCAM_SET_CONTRAST;
-		break;
-	case V4L2_CID_ILLUMINATORS_1:
-		w->illuminator = ctrl->val;
-		bit = SERCAM_SET_ILLUMINATOR;
-		break;
-	case V4L2_CID_JPEG_COMPRESSION_QUALITY:
-		w->quality = ctrl->val;
-		bit = SERCAM_SET_QUALITY;
-		break;
-	case V4L2_CID_COLORFX:
-		w->gray = ctrl->val == V4L2_COLORFX_BW;
-		bit = SERCAM_SET_GRAY;
-		break;
-	default:
-		return -EINVAL;
-	}
-	cam->changed |= BIT(bit);
-	return 0;
-}
-
-static const struct v4l2_ctrl_ops sercam_ctrl_ops = {
-	.s_ctrl = sercam_s_ctrl,
-};
-
-static int sercam_ctrls_init(struct sercam_cam *cam)
-{
-	const struct sercam_family *f = cam->family;
-	unsigned int i;
-
-	v4l2_ctrl_handler_init(&cam->hdl, f->num_ctrls);
-	for (i = 0; i < f->num_ctrls; i++) {
-		const struct sercam_ctrl_desc *d = &f->ctrls[i];
-
-		if (d->menu)
-			v4l2_ctrl_new_std_menu(&cam->hdl, &sercam_ctrl_ops,
-					       d->id, d->max, d->menu_skip_mask,
-					       d->def);
-		else
-			v4l2_ctrl_new_std(&cam->hdl, &sercam_ctrl_ops, d->id,
-					  d->min, d->max, d->step, d->def);
-	}
-	if (cam->hdl.error)
-		return cam->hdl.error;
-	cam->v4l2_dev.ctrl_handler = &cam->hdl;
-	/* fills cam->want with the defaults */
-	return v4l2_ctrl_handler_setup(&cam->hdl);
-}
 
 /* --- lifetime ------------------------------------------------------------ */
 
@@ -580,7 +749,7 @@ static void sercam_v4l2_release(struct v4l2_device *v4l2_dev)
 
 	v4l2_ctrl_handler_free(&cam->hdl);
 	v4l2_device_unregister(&cam->v4l2_dev);
-	kfree(cam->fpriv);
+	kfree(cam->c.priv);
 	kfree(cam);
 }
 
@@ -588,13 +757,16 @@ static void sercam_v4l2_release(struct v4l2_device *v4l2_dev)
  * sercam_cam_alloc() - allocate a camera on a bus
  * @bus: the bus
  * @addr: the camera's address
+ * @fwnode: the camera's firmware node
  *
  * The camera is freed by the V4L2 device's release, after sercam_cam_put()
  * and the last close of its video node.
  *
+ * Context: probe.
  * Return: the camera, or NULL without memory.
  */
-struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr)
+struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr,
+				    struct fwnode_handle *fwnode)
 {
 	struct sercam_cam *cam;
 
@@ -603,14 +775,24 @@ struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr)
 		return NULL;
 	cam->bus = bus;
 	cam->family = bus->family;
-	cam->addr = addr;
+	cam->wq = bus->wq;
+	cam->c.link = &bus->link;
+	cam->c.dev = bus->dev;
+	cam->c.fwnode = fwnode;
+	cam->c.addr = addr;
+	cam->c.name = cam->name;
 	snprintf(cam->name, sizeof(cam->name), "%s-%u", dev_name(bus->dev),
 		 addr);
 	mutex_init(&cam->lock);
 	mutex_init(&cam->queue_lock);
 	spin_lock_init(&cam->qlock);
 	INIT_LIST_HEAD(&cam->buf_list);
-	init_waitqueue_head(&cam->wq);
+	INIT_DELAYED_WORK(&cam->capture_work, sercam_capture_work);
+	INIT_WORK(&cam->idle_work, sercam_idle_work);
+	cam->sink.get = sercam_sink_get;
+	cam->sink.done = sercam_sink_done;
+	cam->sink.lost = sercam_sink_lost;
+	cam->sink.resize = sercam_sink_resize;
 
 	strscpy(cam->v4l2_dev.name, cam->name, sizeof(cam->v4l2_dev.name));
 	cam->v4l2_dev.release = sercam_v4l2_release;
@@ -622,23 +804,31 @@ struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr)
 }
 
 /**
- * sercam_cam_register() - give a camera its video node
- * @cam: a camera whose family state is initialised
+ * sercam_cam_register() - give a camera its controls and video node
+ * @cam: a camera whose family state is set up
  *
+ * Context: probe.
  * Return: 0, or a negative errno (the camera is then left for
  * sercam_cam_put() to free).
  */
 int sercam_cam_register(struct sercam_cam *cam)
 {
+	const struct sercam_family *family = cam->family;
 	struct video_device *vdev = &cam->vdev;
 	struct vb2_queue *q = &cam->queue;
 	int ret;
 
-	ret = sercam_ctrls_init(cam);
-	if (ret)
-		return ret;
+	v4l2_ctrl_handler_init(&cam->hdl, 8);
+	if (family->ops->init_ctrls) {
+		ret = family->ops->init_ctrls(&cam->c, &cam->hdl);
+		if (ret)
+			return ret;
+	}
+	if (cam->hdl.error)
+		return cam->hdl.error;
+	cam->v4l2_dev.ctrl_handler = &cam->hdl;
 
-	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	q->type = family->buf_type;
 	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
 	q->drv_priv = cam;
 	q->buf_struct_size = sizeof(struct sercam_buffer);
@@ -654,13 +844,18 @@ int sercam_cam_register(struct sercam_cam *cam)
 
 	strscpy(vdev->name, cam->name, sizeof(vdev->name));
 	vdev->fops = &sercam_fops;
-	vdev->ioctl_ops = &sercam_ioctl_ops;
 	vdev->release = video_device_release_empty;
 	vdev->v4l2_dev = &cam->v4l2_dev;
 	vdev->queue = q;
 	vdev->lock = &cam->lock;
-	vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING |
-			    V4L2_CAP_READWRITE;
+	if (sercam_is_meta(cam)) {
+		vdev->ioctl_ops = &sercam_meta_ioctl_ops;
+		vdev->device_caps = V4L2_CAP_META_CAPTURE;
+	} else {
+		vdev->ioctl_ops = &sercam_video_ioctl_ops;
+		vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE;
+	}
+	vdev->device_caps |= V4L2_CAP_STREAMING | V4L2_CAP_READWRITE;
 	video_set_drvdata(vdev, cam);
 	ret = video_register_device(vdev, VFL_TYPE_VIDEO, -1);
 	if (ret)
@@ -670,8 +865,10 @@ int sercam_cam_register(struct sercam_cam *cam)
 					  cam->bus->debugfs);
 	debugfs_create_file("stats", 0444, cam->debugfs, cam,
 			    &sercam_stats_fops);
-	dev_info(cam->bus->dev, "%s camera %u is /dev/%s\n", cam->family->name,
-		 cam->addr, video_device_node_name(vdev));
+	if (family->ops->debugfs)
+		family->ops->debugfs(&cam->c, cam->debugfs);
+	dev_info(cam->bus->dev, "%s camera %u is /dev/%s\n", family->name,
+		 cam->c.addr, video_device_node_name(vdev));
 	return 0;
 }
 
@@ -679,17 +876,23 @@ int sercam_cam_register(struct sercam_cam *cam)
  * sercam_cam_unregister() - remove a camera's video node (unbind)
  * @cam: the camera
  *
- * Stops streaming, then cuts the camera from its bus: file handles that
- * stay open see -ENODEV and never touch the bus again.
+ * Ends the camera's exchanges, stops streaming, waits for its work, then
+ * cuts the camera from its bus: file handles that stay open see -ENODEV,
+ * and the family is never called for it again.
+ *
+ * Context: unbind.
  */
 void sercam_cam_unregister(struct sercam_cam *cam)
 {
+	WRITE_ONCE(cam->c.gone.stop, true);
+	sercam_link_cancel(cam->c.link, &cam->c.gone);
 	vb2_video_unregister_device(&cam->vdev);
 	v4l2_device_disconnect(&cam->v4l2_dev);
 	debugfs_remove_recursive(cam->debugfs);
 	mutex_lock(&cam->lock);
 	cam->bus = NULL;
 	mutex_unlock(&cam->lock);
+	cancel_work_sync(&cam->idle_work);
 }
 
 /**

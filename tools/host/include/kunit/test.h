@@ -23,7 +23,7 @@ struct kunit {
 	const void *param_value;
 	int failed;
 	jmp_buf abort;
-	void *allocs[32];
+	void *allocs[64];
 	int nallocs;
 };
 
@@ -87,7 +87,12 @@ void *kunit_kzalloc(struct kunit *test, size_t size, gfp_t gfp);
 #define KUNIT_EXPECT_GE(t, a, b)	KUNIT_SHIM_CMP(t, a, >=, b, 0, "")
 #define KUNIT_EXPECT_EQ_MSG(t, a, b, fmt, ...)				\
 	KUNIT_SHIM_CMP(t, a, ==, b, 0, fmt, ##__VA_ARGS__)
+#define KUNIT_EXPECT_GT(t, a, b)	KUNIT_SHIM_CMP(t, a, >, b, 0, "")
 #define KUNIT_ASSERT_EQ(t, a, b)	KUNIT_SHIM_CMP(t, a, ==, b, 1, "")
+#define KUNIT_ASSERT_EQ_MSG(t, a, b, fmt, ...)				\
+	KUNIT_SHIM_CMP(t, a, ==, b, 1, fmt, ##__VA_ARGS__)
+#define KUNIT_ASSERT_LE(t, a, b)	KUNIT_SHIM_CMP(t, a, <=, b, 1, "")
+#define KUNIT_ASSERT_LT(t, a, b)	KUNIT_SHIM_CMP(t, a, <, b, 1, "")
 #define KUNIT_ASSERT_GE(t, a, b)	KUNIT_SHIM_CMP(t, a, >=, b, 1, "")
 #define KUNIT_EXPECT_TRUE(t, c)		KUNIT_SHIM_CHECK(t, (c), 0, "%s", #c)
 #define KUNIT_EXPECT_FALSE(t, c)	KUNIT_SHIM_CHECK(t, !(c), 0, "!%s", #c)

@@ -23,4 +23,13 @@ static inline void put_unaligned_le16(u16 v, void *p)
 	b[0] = v;
 	b[1] = v >> 8;
 }
+static inline void put_unaligned_le32(u32 v, void *p)
+{
+	u8 *b = p;
+
+	b[0] = v;
+	b[1] = v >> 8;
+	b[2] = v >> 16;
+	b[3] = v >> 24;
+}
 #endif
