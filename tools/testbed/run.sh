@@ -89,8 +89,15 @@ host_tests() {
 		>"$out/camemu.tap" 2>"$out/camemu.err" || true
 	make -s -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" KSRC="$ksrc" check \
 		>"$out/proto.tap" 2>"$out/proto.err" || true
-	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" \
-		KSRC="$ksrc" fuzz-check >"$out/fuzz.tap" 2>"$out/fuzz.err" &
+	# the two fuzzers one after the other, 30 s each
+	{
+		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
+			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=30 \
+			fuzz-check >"$out/fuzz.tap" 2>"$out/fuzz.err"
+		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
+			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=30 \
+			fuzz-check-stream >"$out/fuzz-stream.tap" 2>"$out/fuzz-stream.err"
+	} &
 	fuzz_pid=$!
 	"$tb/dt-check.sh" "$ksrc" >"$out/devicetree.tap" 2>"$out/devicetree.err" || true
 	"$tb/static-checks.sh" >"$out/static.tap" 2>"$out/static.err" || true
@@ -191,6 +198,10 @@ bench)
 	# tests its pacing in virtual time; this is the wall-clock figure)
 	make -s -C "$SERCAM_TOP/tools/camemu" O="$SERCAM_BUILD/camemu" bench |
 		tee "$SERCAM_TOP/bench-out/camemu.txt"
+	# the JPEG stream family's receive parser on this machine (host build)
+	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
+		O="$SERCAM_BUILD/host" KSRC="$ksrc" bench |
+		tee "$SERCAM_TOP/bench-out/stream-parser.txt"
 	;;
 *)
 	tb_die "unknown target '$target'"
