@@ -74,6 +74,7 @@ void bus_init(struct bus *b, int64_t t0)
 	b->def_rate = 115200;
 	b->def_capture_ms = 150;
 	b->def_cmd_ms = 2;
+	b->detail = DETAIL_DEFAULT;
 	b->gmode = GUEST_FOLLOW;
 	bus_set_restable(b, "01=160x160,03=320x240,05=640x480,07=1280x960");
 }
@@ -550,6 +551,7 @@ static int capture(struct bus *b, struct camera *c, uint8_t code,
 			.addr = c->addr, .quality = comp_quality(comp),
 			.gray = gray, .brightness = c->bright,
 			.contrast = c->contrast, .ir = c->ir,
+			.texture = b->detail - DETAIL_DEFAULT,
 		};
 
 		if (pattern_jpeg(&p, &img)) {

@@ -154,6 +154,7 @@ struct bus {
 	/* defaults for new cameras */
 	uint32_t def_rate;
 	double def_capture_ms, def_cmd_ms;
+	int detail;		/* --detail 0..4 of generated images */
 	/* outputs */
 	FILE *manifest;
 	char *save_dir;

@@ -16,7 +16,8 @@ const char ctl_help[] =
 	"powercycle [ADDR] [rate=R] [addr=A] -> ok\n"
 	"seed N                        -> ok\n"
 	"set KEY VALUE [addr=A]        -> ok  (capture-ms cmd-ms rate saved-rate\n"
-	"                                     poweron-rate; guest-rate R|unknown|follow)\n"
+	"                                     poweron-rate; guest-rate R|unknown|follow,\n"
+	"                                     detail 0..4, verbose 0|1)\n"
 	"status [addr=A]               -> ok addr=.. rate=.. guest=.. ...\n"
 	"log [addr=A] [since=SEQ]      -> cmd <seq> <addr> <cmd> <params|-> lines, ok <count>\n"
 	"log clear                     -> ok\n"
@@ -178,6 +179,12 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 			c->saved_rate = (uint32_t)r;
 		else
 			c->poweron_rate = (uint32_t)r;
+	} else if (!strcmp(key, "detail")) {
+		if (num(val, DETAIL_MAX, &r)) {
+			sbuf_printf(out, "err detail is 0..%d\n", DETAIL_MAX);
+			return;
+		}
+		b->detail = (int)r;
 	} else if (!strcmp(key, "verbose")) {
 		b->verbose = strcmp(val, "0") != 0;
 	} else {

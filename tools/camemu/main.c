@@ -86,6 +86,9 @@ static void usage(FILE *f)
 "  --manifest PATH      append one line per frame:\n"
 "                       frame N addr=A res=WxH comp=C gray=G size=S sha256=H\n"
 "  --save-frames DIR    write each frame as DIR/<addr>-<frame>.jpg\n"
+"  --detail N           texture of generated images, 0..4 (1: the classic\n"
+"                       pattern; 640x480 comp 2 is about 10, 18, 30, 48,\n"
+"                       80 KB at 0..4)\n"
 "  --seed N             seed of the fault PRNG (1)\n"
 "  --fault SPEC         as the control command \"fault SPEC\"; repeatable\n"
 "  --verbose            log frames to stderr\n"
@@ -158,6 +161,16 @@ static double parse_ms(const char *s)
 	if (*end || end == s || !(d >= 0 && d <= 600000))
 		die("bad milliseconds '%s'", s);
 	return d;
+}
+
+static int parse_detail(const char *s)
+{
+	char *end;
+	long d = strtol(s, &end, 10);
+
+	if (*end || end == s || d < 0 || d > DETAIL_MAX)
+		die("bad detail '%s' (0..%d)", s, DETAIL_MAX);
+	return (int)d;
 }
 
 /* ---- trace log -------------------------------------------------------- */
@@ -486,6 +499,7 @@ int main(int argc, char **argv)
 		{ "save-frames", required_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "fault", required_argument, NULL, 'f' },
+		{ "detail", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -554,6 +568,9 @@ int main(int argc, char **argv)
 			if (nfaults == (int)ARRAY_SIZE(faults))
 				die("too many --fault");
 			faults[nfaults++] = optarg;
+			break;
+		case 'D':
+			bus.detail = parse_detail(optarg);
 			break;
 		case 'v':
 			bus.verbose = true;
