@@ -150,6 +150,7 @@ struct bus {
 	int nfaults;
 	uint64_t stat[ST_N];
 	uint64_t fstat[F_NKINDS];
+	uint64_t uart_overrun;	/* stream bytes the UART client did not take */
 	struct logent *log;
 	uint64_t log_seq;	/* last sequence number given */
 	uint64_t log_floor;	/* "log clear": entries up to here hidden */

@@ -446,6 +446,8 @@ static void do_stats(struct bus *b, struct sbuf *out)
 		for (int i = 0; i < SS_N; i++)
 			sbuf_printf(out, "stat %s %llu\n", sstat_names[i],
 				    (unsigned long long)b->stream->st[i]);
+		sbuf_printf(out, "stat uart_overrun_bytes %llu\n",
+			    (unsigned long long)b->uart_overrun);
 	} else {
 		for (int i = 0; i < ST_N; i++)
 			sbuf_printf(out, "stat %s %llu\n", stat_names[i],
@@ -538,6 +540,7 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 			if (b->stream)
 				memset(b->stream->st, 0,
 				       sizeof(b->stream->st));
+			b->uart_overrun = 0;
 			sbuf_printf(out, "ok\n");
 		} else if (nw == 1) {
 			do_stats(b, out);

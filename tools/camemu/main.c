@@ -323,11 +323,33 @@ static void uart_flush(void)
 	}
 }
 
+/*
+ * The stream camera never stops: when the UART client does not keep up
+ * (a pty nobody reads, QEMU's PL011 slower than the wire), at most this
+ * much waits here beyond what the socket holds, and later bytes are lost
+ * and counted, as an unserviced UART overruns. (SXH485 replies are
+ * bounded by the commands: they always wait.)
+ */
+#define STREAM_BACKLOG	(64 * 1024)
+
 static void take_output(void)
 {
 	if (bus.out_bytes.n) {
+		size_t n = bus.out_bytes.n;
+
+		uart_flush();
+		if (uart_fd >= 0 && bus.stream &&
+		    uart_out.len + n > STREAM_BACKLOG) {
+			size_t keep = uart_out.len < STREAM_BACKLOG ?
+				      STREAM_BACKLOG - uart_out.len : 0;
+
+			if (bus.verbose && !bus.uart_overrun)
+				fprintf(stderr, "camemu: the UART client does not keep up: bytes lost\n");
+			bus.uart_overrun += n - keep;
+			n = keep;
+		}
 		if (uart_fd >= 0)
-			sbuf_add(&uart_out, bus.out_bytes.d, bus.out_bytes.n);
+			sbuf_add(&uart_out, bus.out_bytes.d, n);
 		bus_out_clear(&bus);
 	}
 	uart_flush();

@@ -942,6 +942,74 @@ static void test_stream_markers(void)
 	stop(&p);
 }
 
+/*
+ * Over a pty nobody reads: the stream does not pile up in the emulator
+ * (bytes beyond the backlog are lost and counted, as an unserviced UART
+ * overruns); a reader that opens the pty later finds whole frames again.
+ */
+static void test_stream_pty(void)
+{
+	struct proc p;
+	char cs[256], path[128], *s;
+	const char *args[] = { "--family", "stream", "--pty", "--ctl", cs,
+			       "--rate", "2000000", "--res", "160x120",
+			       "--fps", "50", NULL };
+	static struct mframe lst[256];
+	struct termios t;
+	struct rx r = { 0 };
+	unsigned long long over = 0;
+	int fd, c, nl, found = 0;
+
+	snprintf(cs, sizeof(cs), "%s", path_in("c8.sock"));
+	if (!tap_ok(start(&p, args), "camemu --family stream --pty starts"))
+		return;
+	if (read_line(p.out_fd, path, sizeof(path), 2000) <= 0) {
+		tap_ok(false, "--pty prints its path");
+		stop(&p);
+		return;
+	}
+	c = connect_unix(cs);
+	usleep(800000);		/* 160 KB written, nobody reading */
+	s = strstr(ctl_cmd(c, "stats"), "stat uart_overrun_bytes ");
+	if (s)
+		over = strtoull(s + 24, NULL, 10);
+	tap_ok(over > 0,
+	       "a pty nobody reads: the emulator keeps at most 64 KiB, the rest is lost (uart_overrun_bytes %llu)",
+	       over);
+	fd = open(path, O_RDWR | O_NOCTTY);
+	if (fd >= 0 && !tcgetattr(fd, &t)) {
+		cfmakeraw(&t);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	if (fd >= 0)
+		rx_until_quiet(fd, &r, 500, 1000);
+	nl = parse_frames(ctl_cmd(c, "frames"), lst, 256);
+	for (size_t i = 0; i + 1 < r.n; i++) {
+		long len;
+		char sha[65];
+
+		if (r.d[i] != 0xff || r.d[i + 1] != 0xd8)
+			continue;
+		len = test_jpeg_walk(r.d + i, r.n - i);
+		if (len <= 0)
+			continue;
+		sha256_hex(r.d + i, (size_t)len, sha);
+		for (int k = 0; k < nl; k++)
+			if (!strcmp(sha, lst[k].sha) &&
+			    !strcmp(lst[k].state, "intact"))
+				found++;
+		i += (size_t)len - 1;
+	}
+	tap_ok(found >= 3,
+	       "the reader that opens the pty later finds whole frames, as listed (%d)",
+	       found);
+	rx_free(&r);
+	if (fd >= 0)
+		close(fd);
+	close(c);
+	stop(&p);
+}
+
 static void test_stream_options(void)
 {
 	static const char *const bad[] = {
@@ -1046,5 +1114,6 @@ void proc_tests(const char *camemu)
 	test_stream_options();
 	test_stream_jpeg();
 	test_stream_markers();
+	test_stream_pty();
 	proc_cleanup();
 }
