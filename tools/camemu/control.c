@@ -226,7 +226,7 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 static void stream_status(struct bus *b, struct sbuf *out)
 {
 	struct stream *s = b->stream;
-	char sm[4 * MARKER_MAX + 1], em[4 * MARKER_MAX + 1];
+	char sm[4 * MARKER_MAX + 8], em[4 * MARKER_MAX + 8];
 
 	stream_marker_str(s->smark, s->slen, sm, sizeof(sm));
 	stream_marker_str(s->emark, s->elen, em, sizeof(em));

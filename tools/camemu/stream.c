@@ -120,8 +120,10 @@ void stream_set_streaming(struct bus *b, bool on)
 {
 	struct stream *s = b->stream;
 
-	if (on && !s->streaming && !s->busy)
+	if (on && !s->streaming && !s->busy) {
 		s->next_min = stream_newest(s, b->now) + 1;
+		s->follow = false;
+	}
 	s->streaming = on;
 }
 
@@ -662,7 +664,8 @@ void stream_marker_str(const uint8_t *m, size_t n, char *buf, size_t len)
 {
 	size_t o = 0;
 
-	for (size_t i = 0; i < n && o + 5 < len; i++) {
+	/* 4 characters at most per byte: buf takes 4 * n + 1 */
+	for (size_t i = 0; i < n && o + 5 <= len; i++) {
 		uint8_t v = m[i];
 
 		if (v == '\\')

@@ -321,6 +321,24 @@ static void test_framings(void)
 	       strstr(sctl("status"), " start-marker=<\\xff\\sGO> end-marker=END\\x0a ") &&
 	       !strncmp(sctl("set start-marker a\\q"), "err ", 4),
 	       "markers take escapes (\\xNN \\s \\n), status writes them back");
+	{
+		char cmd[512] = "set end-marker ", want[300] = " end-marker=";
+		uint8_t m[MARKER_MAX];
+		size_t n;
+
+		for (int i = 0; i < MARKER_MAX; i++) {
+			strcat(cmd, "\\x01");
+			strcat(want, "\\x01");
+		}
+		strcat(want, " ");
+		tap_ok(!strcmp(sctl(cmd), "ok\n") && S()->elen == MARKER_MAX &&
+		       strstr(sctl("status"), want) &&
+		       !stream_parse_marker("\\x011", m, &n) && n == 2 &&
+		       stream_parse_marker("\\x0", m, &n) &&
+		       !strncmp(sctl("set end-marker x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01x\\x01"), "err ", 4),
+		       "a 64-byte marker of escapes round-trips through status; 65 bytes are refused");
+		sctl("set end-marker END\\n");
+	}
 	srun(100 * MS);
 	tap_ok(O.n > 10 && !memcmp(O.d, "<\xff GO>\xff\xd8", 8) &&
 	       !memcmp(O.d + O.n - 6, "\xff\xd9" "END\n", 6),
