@@ -11,6 +11,7 @@
 
 #include "camera.h"
 #include "crc16.h"
+#include "stream.h"
 #include "util.h"
 
 const char *const stat_names[ST_N] = {
@@ -74,6 +75,7 @@ void bus_init(struct bus *b, int64_t t0)
 	b->def_rate = 115200;
 	b->def_capture_ms = 150;
 	b->def_cmd_ms = 2;
+	b->detail = DETAIL_DEFAULT;
 	b->gmode = GUEST_FOLLOW;
 	bus_set_restable(b, "01=160x160,03=320x240,05=640x480,07=1280x960");
 }
@@ -88,6 +90,7 @@ void bus_free(struct bus *b)
 		free(c->q);
 		free(c->image_dir);
 	}
+	stream_free(b->stream);
 	wave_free(&b->in);
 	wave_free(&b->out);
 	free(b->log);
@@ -202,6 +205,8 @@ uint32_t bus_guest_rate(const struct bus *b)
 {
 	switch (b->gmode) {
 	case GUEST_FOLLOW:
+		if (b->stream)
+			return b->stream->rate;
 		return b->ncam ? b->cam[0].rate : b->def_rate;
 	case GUEST_UNKNOWN:
 		return UNKNOWN_GUEST_RATE;
@@ -550,6 +555,7 @@ static int capture(struct bus *b, struct camera *c, uint8_t code,
 			.addr = c->addr, .quality = comp_quality(comp),
 			.gray = gray, .brightness = c->bright,
 			.contrast = c->contrast, .ir = c->ir,
+			.texture = b->detail - DETAIL_DEFAULT,
 		};
 
 		if (pattern_jpeg(&p, &img)) {
@@ -916,7 +922,7 @@ void bus_rx(struct bus *b, int64_t now, const uint8_t *d, size_t n)
 
 /* ---- the event loop --------------------------------------------------- */
 
-enum ev_kind { EV_NONE, EV_CAMRX, EV_CMD, EV_OUT };
+enum ev_kind { EV_NONE, EV_CAMRX, EV_CMD, EV_STREAM, EV_OUT };
 
 static int64_t cmd_time(const struct camera *c)
 {
@@ -959,6 +965,17 @@ static int64_t next_event(struct bus *b, enum ev_kind *kind, int *idx)
 		best = ev->t;
 		*kind = EV_OUT;
 	}
+	/*
+	 * After the host's byte of the same instant: a frame's last byte is
+	 * delivered before the frame is published or the next one rendered.
+	 */
+	if (b->stream) {
+		t = stream_next_event(b);
+		if (t < best) {
+			best = t;
+			*kind = EV_STREAM;
+		}
+	}
 	return best;
 }
 
@@ -992,6 +1009,8 @@ void bus_advance(struct bus *b, int64_t now)
 			struct hostframe h = c->q[c->qhead++];
 
 			handle(b, c, &h, t);
+		} else if (kind == EV_STREAM) {
+			stream_step(b, t);
 		} else {
 			struct rx_event ev = b->guest_rx.ev;
 

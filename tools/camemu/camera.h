@@ -34,6 +34,7 @@ enum fault_kind {
 	F_BYTEFLIP, F_DROP, F_GARBAGE, F_RXFLIP, F_TRUNCATE, F_BADCRC,
 	F_STATUS, F_STALL, F_UNPLUG, F_PLUG, F_POWERCYCLE, F_HUGELEN,
 	F_HUGESIZE, F_WRONGADDR, F_DUP, F_REORDER, F_EBHEADER, F_NOSTATUS,
+	F_JUNK, F_BADMARKER,	/* stream camera only */
 	F_NKINDS
 };
 
@@ -132,7 +133,10 @@ struct outq {
 	size_t n, cap;
 };
 
+struct stream;
+
 struct bus {
+	struct stream *stream;	/* the stream camera (--family stream), or NULL */
 	struct camera cam[MAX_CAMS];
 	int ncam;
 	struct rescode res[MAX_RES];
@@ -146,6 +150,7 @@ struct bus {
 	int nfaults;
 	uint64_t stat[ST_N];
 	uint64_t fstat[F_NKINDS];
+	uint64_t uart_overrun;	/* stream bytes the UART client did not take */
 	struct logent *log;
 	uint64_t log_seq;	/* last sequence number given */
 	uint64_t log_floor;	/* "log clear": entries up to here hidden */
@@ -154,11 +159,17 @@ struct bus {
 	/* defaults for new cameras */
 	uint32_t def_rate;
 	double def_capture_ms, def_cmd_ms;
+	int detail;		/* --detail 0..4 of generated images */
 	/* outputs */
 	FILE *manifest;
 	char *save_dir;
 	char *image_dir;
 	bool verbose;
+	/*
+	 * Called before slow work inside bus_advance() (rendering a stream
+	 * frame, a few ms): the process passes on the output due so far.
+	 */
+	void (*flush)(struct bus *b);
 };
 
 void bus_init(struct bus *b, int64_t t0);
@@ -192,7 +203,9 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		     size_t errlen);
 void fault_clear(struct bus *b);
 void fault_describe(const struct fault *f, char *buf, size_t len);
-/* The first active fault of @kind that applies to @c, or NULL. */
+/* Whether fault @kind exists for this bus's camera family. */
+bool fault_kind_ok(const struct bus *b, enum fault_kind kind);
+/* The first active fault of @kind that applies to @c (NULL: the stream camera), or NULL. */
 struct fault *fault_find(struct bus *b, const struct camera *c,
 			 enum fault_kind kind);
 /* Count one use of a "next N" fault; drops it at zero. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "stream.h"
 
 const char ctl_help[] =
 	"ping                          -> ok pong\n"
@@ -16,7 +17,8 @@ const char ctl_help[] =
 	"powercycle [ADDR] [rate=R] [addr=A] -> ok\n"
 	"seed N                        -> ok\n"
 	"set KEY VALUE [addr=A]        -> ok  (capture-ms cmd-ms rate saved-rate\n"
-	"                                     poweron-rate; guest-rate R|unknown|follow)\n"
+	"                                     poweron-rate; guest-rate R|unknown|follow,\n"
+	"                                     detail 0..4, verbose 0|1)\n"
 	"status [addr=A]               -> ok addr=.. rate=.. guest=.. ...\n"
 	"log [addr=A] [since=SEQ]      -> cmd <seq> <addr> <cmd> <params|-> lines, ok <count>\n"
 	"log clear                     -> ok\n"
@@ -25,6 +27,32 @@ const char ctl_help[] =
 	"frames [addr=A]               -> frame N ... lines, ok <count>\n"
 	"help                          -> these lines, ok\n"
 	"quit                          -> ok bye, then the connection closes\n";
+
+const char ctl_help_stream[] =
+	"ping                          -> ok pong\n"
+	"stream on|off                 -> ok  (off: after the frame under way)\n"
+	"set KEY VALUE                 -> ok  (fps F, res WxH, framing jpeg|markers|length,\n"
+	"                                     start-marker S, end-marker S, detail 0..4,\n"
+	"                                     quality 1..100, restart N, exif 0|1,\n"
+	"                                     rate R (300..4000000),\n"
+	"                                     guest-rate R|unknown|follow, verbose 0|1)\n"
+	"status                        -> ok family=stream rate=.. guest=.. plugged=..\n"
+	"                                 streaming=.. writing=.. fps=.. res=WxH ...\n"
+	"frames [since=N]              -> frame N ... lines, ok <count>\n"
+	"frame N                       -> ok N res=WxH size=.. sha256=.. framing=..\n"
+	"                                 state=.. start_ns=.. end_ns=..\n"
+	"wait-frames N [TIMEOUT-MS]    -> ok <count> once N frames are written (since\n"
+	"                                 start or stats clear), or err timeout (10000)\n"
+	"fault <spec> | fault clear    -> ok\n"
+	"faults                        -> fault <spec> lines, ok <count>\n"
+	"unplug | plug                 -> ok\n"
+	"seed N                        -> ok\n"
+	"stats | stats clear           -> stat <name> <value> lines, ok\n"
+	"help                          -> these lines, ok\n"
+	"quit                          -> ok bye, then the connection closes\n";
+
+#define WAIT_DEFAULT_MS	10000
+#define WAIT_MAX_MS	3600000
 
 static int num(const char *s, unsigned long max, unsigned long *v)
 {
@@ -178,6 +206,12 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 			c->saved_rate = (uint32_t)r;
 		else
 			c->poweron_rate = (uint32_t)r;
+	} else if (!strcmp(key, "detail")) {
+		if (num(val, DETAIL_MAX, &r)) {
+			sbuf_printf(out, "err detail is 0..%d\n", DETAIL_MAX);
+			return;
+		}
+		b->detail = (int)r;
 	} else if (!strcmp(key, "verbose")) {
 		b->verbose = strcmp(val, "0") != 0;
 	} else {
@@ -187,7 +221,252 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 	sbuf_printf(out, "ok\n");
 }
 
+/* ---- the stream camera ------------------------------------------------ */
+
+static void stream_status(struct bus *b, struct sbuf *out)
+{
+	struct stream *s = b->stream;
+	char sm[4 * MARKER_MAX + 8], em[4 * MARKER_MAX + 8];
+
+	stream_marker_str(s->smark, s->slen, sm, sizeof(sm));
+	stream_marker_str(s->emark, s->elen, em, sizeof(em));
+	sbuf_printf(out,
+		    "ok family=stream rate=%u guest=%u plugged=%d streaming=%d writing=%d fps=%g res=%ux%u framing=%s start-marker=%s end-marker=%s detail=%d quality=%d restart=%u exif=%d frames=%zu written=%llu captures=%u\n",
+		    s->rate,
+		    b->gmode == GUEST_UNKNOWN ? 0 : bus_guest_rate(b),
+		    s->plugged, s->streaming, stream_writing(b), s->fps, s->w,
+		    s->h,
+		    framing_names[s->framing], sm, em, s->detail, s->quality,
+		    s->restart, s->exif, s->npub,
+		    (unsigned long long)s->st[SS_FRAMES_WRITTEN],
+		    stream_newest(s, b->now));
+}
+
+static void stream_set(struct bus *b, char **w, int nw, struct sbuf *out)
+{
+	struct stream *s = b->stream;
+	const char *key, *val;
+	unsigned long r;
+
+	if (nw != 3) {
+		sbuf_printf(out, "err usage: set KEY VALUE\n");
+		return;
+	}
+	key = w[1];
+	val = w[2];
+	if (!strcmp(key, "fps")) {
+		double fps;
+
+		if (stream_parse_fps(val, &fps)) {
+			sbuf_printf(out, "err fps is %g..%g\n", FPS_MIN, FPS_MAX);
+			return;
+		}
+		stream_set_fps(b, fps);
+	} else if (!strcmp(key, "res")) {
+		if (stream_parse_res(val, &s->w, &s->h)) {
+			sbuf_printf(out, "err res is WxH, even, %d..%d\n",
+				    STREAM_MIN_RES, STREAM_MAX_RES);
+			return;
+		}
+	} else if (!strcmp(key, "framing")) {
+		if (stream_parse_framing(val, &s->framing)) {
+			sbuf_printf(out, "err framing is jpeg, markers or length\n");
+			return;
+		}
+	} else if (!strcmp(key, "start-marker") ||
+		   !strcmp(key, "end-marker")) {
+		uint8_t m[MARKER_MAX];
+		size_t n;
+
+		if (stream_parse_marker(val, m, &n)) {
+			sbuf_printf(out, "err a marker is 1..%d bytes (escapes \\\\ \\n \\r \\t \\s \\xNN)\n",
+				    MARKER_MAX);
+			return;
+		}
+		if (key[0] == 's') {
+			memcpy(s->smark, m, n);
+			s->slen = n;
+		} else {
+			memcpy(s->emark, m, n);
+			s->elen = n;
+		}
+	} else if (!strcmp(key, "detail")) {
+		if (num(val, DETAIL_MAX, &r)) {
+			sbuf_printf(out, "err detail is 0..%d\n", DETAIL_MAX);
+			return;
+		}
+		s->detail = (int)r;
+	} else if (!strcmp(key, "quality")) {
+		if (num(val, 100, &r) || !r) {
+			sbuf_printf(out, "err quality is 1..100\n");
+			return;
+		}
+		s->quality = (int)r;
+	} else if (!strcmp(key, "restart")) {
+		if (num(val, 65535, &r)) {
+			sbuf_printf(out, "err restart is 0..65535 MCUs\n");
+			return;
+		}
+		s->restart = (unsigned int)r;
+	} else if (!strcmp(key, "exif")) {
+		if (num(val, 1, &r)) {
+			sbuf_printf(out, "err exif is 0 or 1\n");
+			return;
+		}
+		s->exif = r;
+	} else if (!strcmp(key, "rate") || !strcmp(key, "guest-rate")) {
+		if (key[0] == 'g' && !strcmp(val, "unknown")) {
+			bus_set_guest(b, GUEST_UNKNOWN, 0);
+		} else if (key[0] == 'g' && !strcmp(val, "follow")) {
+			bus_set_guest(b, GUEST_FOLLOW, 0);
+		} else if (num(val, STREAM_MAX_RATE, &r) || r < 300) {
+			sbuf_printf(out, "err bad rate (300..%d)\n",
+				    STREAM_MAX_RATE);
+			return;
+		} else if (key[0] == 'g') {
+			bus_set_guest(b, GUEST_KNOWN, (uint32_t)r);
+		} else {
+			s->rate = (uint32_t)r;
+		}
+	} else if (!strcmp(key, "verbose")) {
+		b->verbose = strcmp(val, "0") != 0;
+	} else {
+		sbuf_printf(out, "err unknown key '%s'\n", key);
+		return;
+	}
+	sbuf_printf(out, "ok\n");
+}
+
+static uint64_t frames_written(const struct bus *b)
+{
+	return b->stream->st[SS_FRAMES_WRITTEN];
+}
+
+bool ctl_wait_poll(struct bus *b, struct ctl_wait *w, int64_t now,
+		   struct sbuf *out)
+{
+	if (!w->on)
+		return true;
+	if (frames_written(b) >= w->want) {
+		sbuf_printf(out, "ok %llu\n",
+			    (unsigned long long)frames_written(b));
+	} else if (now >= w->deadline) {
+		sbuf_printf(out, "err timeout\n");
+	} else {
+		return false;
+	}
+	w->on = false;
+	return true;
+}
+
+/* The stream camera's own commands; -1 for a command shared with SXH485. */
+static int stream_exec(struct bus *b, char **w, int nw, struct sbuf *out,
+		       struct ctl_wait *wt)
+{
+	struct stream *s = b->stream;
+	unsigned long v, ms = WAIT_DEFAULT_MS;
+
+	if (!strcmp(w[0], "help")) {
+		sbuf_printf(out, "%sok\n", ctl_help_stream);
+	} else if (!strcmp(w[0], "status")) {
+		if (nw != 1)
+			sbuf_printf(out, "err usage: status\n");
+		else
+			stream_status(b, out);
+	} else if (!strcmp(w[0], "set")) {
+		stream_set(b, w, nw, out);
+	} else if (!strcmp(w[0], "stream")) {
+		if (nw != 2 || (strcmp(w[1], "on") && strcmp(w[1], "off"))) {
+			sbuf_printf(out, "err usage: stream on|off\n");
+		} else {
+			stream_set_streaming(b, w[1][1] == 'n');
+			sbuf_printf(out, "ok\n");
+		}
+	} else if (!strcmp(w[0], "frames")) {
+		unsigned long since = 0;
+		size_t n = 0;
+
+		if (nw > 2 || (nw == 2 && (strncmp(w[1], "since=", 6) ||
+					   num(w[1] + 6, 0xffffffffUL,
+					       &since)))) {
+			sbuf_printf(out, "err usage: frames [since=N]\n");
+			return 0;
+		}
+		for (size_t i = 0; i < s->npub; i++) {
+			if (s->rec[i].num <= since)
+				continue;
+			stream_frame_line(out, "frame", &s->rec[i]);
+			n++;
+		}
+		sbuf_printf(out, "ok %zu\n", n);
+	} else if (!strcmp(w[0], "frame")) {
+		const struct sframe_rec *r;
+
+		if (nw != 2 || num(w[1], 0xffffffffUL, &v)) {
+			sbuf_printf(out, "err usage: frame N\n");
+			return 0;
+		}
+		r = stream_frame(s, (uint32_t)v);
+		if (r)
+			stream_frame_line(out, "ok", r);
+		else
+			sbuf_printf(out, "err no frame %lu\n", v);
+	} else if (!strcmp(w[0], "wait-frames")) {
+		if (nw < 2 || nw > 3 || num(w[1], 0xffffffffUL, &v) ||
+		    (nw == 3 && num(w[2], WAIT_MAX_MS, &ms))) {
+			sbuf_printf(out, "err usage: wait-frames N [TIMEOUT-MS]\n");
+			return 0;
+		}
+		if (frames_written(b) >= v || !wt) {
+			struct ctl_wait now = { .on = true, .want = v,
+						.deadline = b->now };
+
+			ctl_wait_poll(b, &now, b->now, out);
+			return 0;
+		}
+		wt->on = true;
+		wt->want = v;
+		wt->deadline = b->now + (int64_t)ms * 1000000;
+		return 2;
+	} else if (!strcmp(w[0], "log") || !strcmp(w[0], "powercycle")) {
+		sbuf_printf(out, "err no '%s' for the stream camera\n", w[0]);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* "stats" lines of the bus's family */
+static void do_stats(struct bus *b, struct sbuf *out)
+{
+	if (b->stream) {
+		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
+			    (unsigned long long)b->stat[ST_RX_BYTES],
+			    (unsigned long long)b->stat[ST_TX_BYTES]);
+		for (int i = 0; i < SS_N; i++)
+			sbuf_printf(out, "stat %s %llu\n", sstat_names[i],
+				    (unsigned long long)b->stream->st[i]);
+		sbuf_printf(out, "stat uart_overrun_bytes %llu\n",
+			    (unsigned long long)b->uart_overrun);
+	} else {
+		for (int i = 0; i < ST_N; i++)
+			sbuf_printf(out, "stat %s %llu\n", stat_names[i],
+				    (unsigned long long)b->stat[i]);
+	}
+	for (int i = 0; i < F_NKINDS; i++)
+		if (fault_kind_ok(b, (enum fault_kind)i))
+			sbuf_printf(out, "stat fault_%s %llu\n", fault_names[i],
+				    (unsigned long long)b->fstat[i]);
+	sbuf_printf(out, "ok\n");
+}
+
 int ctl_exec(struct bus *b, const char *line, struct sbuf *out)
+{
+	return ctl_exec_wait(b, line, out, NULL);
+}
+
+int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
+		  struct ctl_wait *wt)
 {
 	char *copy = xstrdup(line), *w[16], err[160];
 	int nw = split_words(copy, w, 16), ret = 0;
@@ -197,6 +476,12 @@ int ctl_exec(struct bus *b, const char *line, struct sbuf *out)
 	if (!nw) {
 		sbuf_printf(out, "err empty command\n");
 		goto done;
+	}
+	if (b->stream) {
+		ret = stream_exec(b, w, nw, out, wt);
+		if (ret >= 0)
+			goto done;
+		ret = 0;
 	}
 	if (!strcmp(w[0], "ping")) {
 		sbuf_printf(out, "ok pong\n");
@@ -252,17 +537,13 @@ int ctl_exec(struct bus *b, const char *line, struct sbuf *out)
 		if (nw == 2 && !strcmp(w[1], "clear")) {
 			memset(b->stat, 0, sizeof(b->stat));
 			memset(b->fstat, 0, sizeof(b->fstat));
+			if (b->stream)
+				memset(b->stream->st, 0,
+				       sizeof(b->stream->st));
+			b->uart_overrun = 0;
 			sbuf_printf(out, "ok\n");
 		} else if (nw == 1) {
-			for (int i = 0; i < ST_N; i++)
-				sbuf_printf(out, "stat %s %llu\n",
-					    stat_names[i],
-					    (unsigned long long)b->stat[i]);
-			for (int i = 0; i < F_NKINDS; i++)
-				sbuf_printf(out, "stat fault_%s %llu\n",
-					    fault_names[i],
-					    (unsigned long long)b->fstat[i]);
-			sbuf_printf(out, "ok\n");
+			do_stats(b, out);
 		} else {
 			sbuf_printf(out, "err usage: stats [clear]\n");
 		}

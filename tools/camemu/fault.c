@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "camera.h"
+#include "stream.h"
 #include "util.h"
 
 const char *const fault_names[F_NKINDS] = {
@@ -20,7 +21,29 @@ const char *const fault_names[F_NKINDS] = {
 	[F_HUGESIZE] = "hugesize",	[F_WRONGADDR] = "wrongaddr",
 	[F_DUP] = "dup",		[F_REORDER] = "reorder",
 	[F_EBHEADER] = "ebheader",	[F_NOSTATUS] = "nostatus",
+	[F_JUNK] = "junk",		[F_BADMARKER] = "badmarker",
 };
+
+bool fault_kind_ok(const struct bus *b, enum fault_kind k)
+{
+	if (!b->stream)
+		return k != F_JUNK && k != F_BADMARKER;
+	switch (k) {
+	case F_BYTEFLIP:
+	case F_DROP:
+	case F_GARBAGE:
+	case F_JUNK:
+	case F_TRUNCATE:
+	case F_HUGELEN:
+	case F_BADMARKER:
+	case F_STALL:
+	case F_UNPLUG:
+	case F_PLUG:
+		return true;
+	default:
+		return false;
+	}
+}
 
 static bool is_prob(enum fault_kind k)
 {
@@ -39,7 +62,7 @@ struct fault *fault_find(struct bus *b, const struct camera *c,
 	for (int i = 0; i < b->nfaults; i++) {
 		struct fault *f = &b->faults[i];
 
-		if (f->kind != kind || (f->addr && f->addr != c->addr))
+		if (f->kind != kind || (f->addr && c && f->addr != c->addr))
 			continue;
 		return f;
 	}
@@ -78,6 +101,8 @@ void fault_describe(const struct fault *f, char *buf, size_t len)
 		n = snprintf(buf, len, "%s 1", fault_names[f->kind]);
 	else if (f->kind == F_STALL)
 		n = snprintf(buf, len, "stall %u %u", f->value, f->count);
+	else if (f->kind == F_JUNK && f->value_set)
+		n = snprintf(buf, len, "junk %u %u", f->count, f->value);
 	else if (f->value_set)
 		n = snprintf(buf, len, "%s %u 0x%x", fault_names[f->kind],
 			     f->count, f->value);
@@ -162,8 +187,17 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	for (k = 0; k < F_NKINDS; k++)
 		if (!strcmp(w[0], fault_names[k]))
 			break;
-	if (k == F_NKINDS) {
+	if (k == F_NKINDS || (!b->stream && !fault_kind_ok(b, k))) {
 		snprintf(err, errlen, "unknown fault '%s'", w[0]);
+		goto out;
+	}
+	if (!fault_kind_ok(b, k)) {
+		snprintf(err, errlen, "fault '%s' does not apply to the stream camera",
+			 w[0]);
+		goto out;
+	}
+	if (b->stream && addr) {
+		snprintf(err, errlen, "the stream camera has no address");
 		goto out;
 	}
 	if (addr && !bus_cam_by_addr(b, (unsigned int)addr)) {
@@ -180,6 +214,20 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	switch (f.kind) {
 	case F_UNPLUG:
 	case F_PLUG:
+		if (b->stream) {
+			if (na) {
+				snprintf(err, errlen, "the stream camera has no address");
+				goto out;
+			}
+			b->fstat[f.kind]++;
+			if (f.kind == F_UNPLUG)
+				stream_unplug(b);
+			else
+				stream_plug(b);
+			r = 0;
+			goto out;
+		}
+		/* fall through */
 	case F_POWERCYCLE:
 		if (na > 1) {
 			snprintf(err, errlen, "too many arguments");
@@ -236,7 +284,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	default:
 		/* "next N replies" kinds, some with a value */
 		if (na > 2 || (na == 2 && f.kind != F_STATUS &&
-			       f.kind != F_HUGELEN && f.kind != F_HUGESIZE)) {
+			       f.kind != F_HUGELEN && f.kind != F_HUGESIZE &&
+			       f.kind != F_JUNK)) {
 			snprintf(err, errlen, "too many arguments");
 			goto out;
 		}
@@ -249,9 +298,11 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		}
 		if (na == 2) {
 			unsigned long max = f.kind == F_STATUS ? 0xff :
+					    f.kind == F_JUNK ? JUNK_MAX :
 					    0xffffffffUL;
 
-			if (parse_num(args[1], max, &v)) {
+			if (parse_num(args[1], max, &v) ||
+			    (f.kind == F_JUNK && !v)) {
 				snprintf(err, errlen, "bad value");
 				goto out;
 			}

@@ -153,23 +153,65 @@ static int *value_noise(struct prng *pr, unsigned int w, unsigned int h,
 	return out;
 }
 
+/*
+ * Texture of --detail 0, 2, 3, 4 (detail 1, the classic pattern, has its
+ * own path so that its bytes never change). Noise half-widths are given
+ * for a 640-wide picture and scale like the classic grain; "fine" is a
+ * value noise on a 2-pixel grid (foliage, gravel), "blot" the smooth
+ * blotches. Chosen so that 640x480 at quality 60 (SXH485 compression 2)
+ * gives about 10, 18 (classic), 30, 48 and 80 KB.
+ */
+struct texture_level {
+	int luma, chroma, blot, fine, fine_cell;
+};
+
+static const struct texture_level texture_levels[DETAIL_MAX + 1] = {
+	{ 1, 0, 5, 0, 0 },		/* 0: sensor in good light, flat scene */
+	{ 0, 0, 0, 0, 0 },		/* 1: classic, not read */
+	{ 11, 5, 15, 0, 0 },		/* 2: noisy sensor */
+	{ 6, 3, 15, 40, 2 },		/* 3: fine texture */
+	{ 60, 30, 15, 40, 2 },		/* 4: fine texture, high gain */
+};
+
+static int noise(struct prng *pr, int half)
+{
+	return half > 0 ? (int)prng_below(pr, 2 * (uint32_t)half + 1) - half
+			: 0;
+}
+
 void pattern_render(const struct pattern_params *p, uint8_t *pix)
 {
 	unsigned int w = p->w, h = p->h;
+	int detail = p->texture + DETAIL_DEFAULT;
+	bool classic = p->texture == 0;
+	const struct texture_level *tl;
 	struct prng pr;
-	int *blot;
+	int *blot, *fine = NULL;
 	char txt[32];
-	int s, y0, grain;
+	int s, y0, grain, lg = 0, cg = 0;
 	unsigned int cx, cy, rad;
 
+	if (detail < 0)
+		detail = 0;
+	if (detail > DETAIL_MAX)
+		detail = DETAIL_MAX;
+	tl = &texture_levels[detail];
 	prng_seed(&pr, 0x5348583438350000ULL ^ ((uint64_t)p->frame << 20) ^
 			       ((uint64_t)w << 8) ^ h);
-	blot = value_noise(&pr, w, h, w >= 64 ? w / 20 : 4, 15);
+	blot = value_noise(&pr, w, h, w >= 64 ? w / 20 : 4,
+			   classic ? 15 : tl->blot);
 	/*
 	 * Sensor grain: a downscaled picture averages it out, so it grows
 	 * with the resolution (2 up to 320 wide, 3 at 640, 5 at 1280).
 	 */
 	grain = w < 400 ? 2 : w < 800 ? 3 : 5;
+	if (!classic) {
+		lg = tl->luma * grain / 3;
+		cg = tl->chroma * grain / 3;
+		if (tl->fine)
+			fine = value_noise(&pr, w, h, (unsigned int)tl->fine_cell,
+					   tl->fine);
+	}
 
 	/* moving disc: shows that consecutive frames differ */
 	rad = h / 8;
@@ -200,26 +242,46 @@ void pattern_render(const struct pattern_params *p, uint8_t *pix)
 				g = 140;
 				b = 0;
 			}
-			/* texture: smooth blotches plus fine grain */
-			v = blot[y * w + x] - grain +
-			    (int)prng_below(&pr, 2 * (uint32_t)grain + 1);
-			q[0] = clamp8(r + v);
-			q[1] = clamp8(g + v);
-			q[2] = clamp8(b + v);
+			if (classic) {
+				/* texture: smooth blotches plus fine grain */
+				v = blot[y * w + x] - grain +
+				    (int)prng_below(&pr, 2 * (uint32_t)grain + 1);
+				q[0] = clamp8(r + v);
+				q[1] = clamp8(g + v);
+				q[2] = clamp8(b + v);
+				continue;
+			}
+			v = blot[y * w + x] + noise(&pr, lg);
+			if (fine)
+				v += fine[y * w + x];
+			q[0] = clamp8(r + v + noise(&pr, cg));
+			q[1] = clamp8(g + v + noise(&pr, cg));
+			q[2] = clamp8(b + v + noise(&pr, cg));
 		}
 	}
 	free(blot);
+	free(fine);
 
 	snprintf(txt, sizeof(txt), "F%u", (unsigned int)p->frame);
 	s = text_scale(w, h, txt);
+	/*
+	 * The flattest picture draws its glyphs on the 8x8 block grid: the
+	 * text then costs almost nothing, as a real flat scene would.
+	 */
+	if (detail == 0 && s >= 8)
+		s &= ~7;
 	y0 = s;
 	draw_text(pix, w, h, s, y0, s, txt);
 	y0 += 10 * s;
-	snprintf(txt, sizeof(txt), "A%u", p->addr);
-	draw_text(pix, w, h, s, y0, s, txt);
-	y0 += 10 * s;
+	if (!p->no_addr) {
+		snprintf(txt, sizeof(txt), "A%u", p->addr);
+		draw_text(pix, w, h, s, y0, s, txt);
+		y0 += 10 * s;
+	}
 	snprintf(txt, sizeof(txt), "%uX%u", w, h);
 	s = text_scale(w, h, txt);
+	if (detail == 0 && s >= 8)
+		s &= ~7;
 	draw_text(pix, w, h, s, y0, s, txt);
 	if (p->ir) {
 		s = text_scale(w, h, "IR");
@@ -262,8 +324,8 @@ static void jerr_quiet(j_common_ptr cinfo, int level)
 	(void)level;
 }
 
-int jpeg_encode(const uint8_t *pix, unsigned int w, unsigned int h,
-		int ncomp, int quality, struct image *out)
+int jpeg_encode_opts(const uint8_t *pix, unsigned int w, unsigned int h,
+		     int ncomp, const struct jpeg_opts *o, struct image *out)
 {
 	struct jpeg_compress_struct ci;
 	struct jerr je;
@@ -271,6 +333,8 @@ int jpeg_encode(const uint8_t *pix, unsigned int w, unsigned int h,
 	unsigned long len = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (o->app1_len > 65533)
+		return -1;
 	ci.err = jpeg_std_error(&je.mgr);
 	je.mgr.error_exit = jerr_exit;
 	if (setjmp(je.jb)) {
@@ -285,8 +349,14 @@ int jpeg_encode(const uint8_t *pix, unsigned int w, unsigned int h,
 	ci.input_components = ncomp;
 	ci.in_color_space = ncomp == 1 ? JCS_GRAYSCALE : JCS_RGB;
 	jpeg_set_defaults(&ci);
-	jpeg_set_quality(&ci, quality, TRUE);
+	jpeg_set_quality(&ci, o->quality, TRUE);
+	ci.restart_interval = o->restart;
+	if (o->app1)
+		ci.write_JFIF_header = FALSE;	/* Exif files start SOI APP1 */
 	jpeg_start_compress(&ci, TRUE);
+	if (o->app1)
+		jpeg_write_marker(&ci, JPEG_APP0 + 1, o->app1,
+				  (unsigned int)o->app1_len);
 	while (ci.next_scanline < h) {
 		JSAMPROW row = (JSAMPROW)(pix + (size_t)ci.next_scanline * w *
 					  (size_t)ncomp);
@@ -305,6 +375,14 @@ int jpeg_encode(const uint8_t *pix, unsigned int w, unsigned int h,
 	return 0;
 }
 
+int jpeg_encode(const uint8_t *pix, unsigned int w, unsigned int h,
+		int ncomp, int quality, struct image *out)
+{
+	struct jpeg_opts o = { .quality = quality };
+
+	return jpeg_encode_opts(pix, w, h, ncomp, &o, out);
+}
+
 int pattern_jpeg(const struct pattern_params *p, struct image *out)
 {
 	size_t npx = (size_t)p->w * p->h;
@@ -321,6 +399,104 @@ int pattern_jpeg(const struct pattern_params *p, struct image *out)
 		}
 	}
 	r = jpeg_encode(pix, p->w, p->h, p->gray ? 1 : 3, p->quality, out);
+	free(pix);
+	return r;
+}
+
+void exif_thumb_size(unsigned int w, unsigned int h, unsigned int *tw,
+		     unsigned int *th)
+{
+	/* a quarter of the frame, at most 160x120, at least 16x16 */
+	*tw = w / 4 > 160 ? 160 : w / 4 < 16 ? 16 : w / 4;
+	*th = h / 4 > 120 ? 120 : h / 4 < 16 ? 16 : h / 4;
+}
+
+static void put16le(uint8_t *p, unsigned int v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32le(uint8_t *p, uint32_t v)
+{
+	put16le(p, v & 0xffff);
+	put16le(p + 2, v >> 16);
+}
+
+/* One 12-byte IFD entry whose value fits in its 4-byte field. */
+static void ifd_entry(uint8_t *p, unsigned int tag, unsigned int type,
+		      uint32_t count, uint32_t value)
+{
+	put16le(p, tag);
+	put16le(p + 2, type);
+	put32le(p + 4, count);
+	if (type == 3)
+		put32le(p + 8, value & 0xffff);	/* SHORT, left-justified */
+	else
+		put32le(p + 8, value);
+}
+
+/*
+ * The APP1 payload: "Exif\0\0", a little-endian TIFF header, IFD0 (Make,
+ * Orientation) and IFD1 describing the thumbnail (Compression 6 = JPEG,
+ * JPEGInterchangeFormat and its Length), then the thumbnail itself.
+ */
+#define EXIF_IFD0	8
+#define EXIF_IFD1	(EXIF_IFD0 + 2 + 2 * 12 + 4)
+#define EXIF_MAKE	(EXIF_IFD1 + 2 + 3 * 12 + 4)
+#define EXIF_THUMB	(EXIF_MAKE + 8)
+
+static uint8_t *exif_app1(const struct image *thumb, size_t *len)
+{
+	static const char make[8] = "camemu";
+	size_t n = 6 + EXIF_THUMB + thumb->size;
+	uint8_t *a = xcalloc(1, n), *t = a + 6;
+
+	memcpy(a, "Exif\0\0", 6);
+	t[0] = 'I';
+	t[1] = 'I';
+	put16le(t + 2, 42);
+	put32le(t + 4, EXIF_IFD0);
+	put16le(t + EXIF_IFD0, 2);
+	ifd_entry(t + EXIF_IFD0 + 2, 0x010f, 2, 7, EXIF_MAKE);	/* Make */
+	ifd_entry(t + EXIF_IFD0 + 14, 0x0112, 3, 1, 1);	/* Orientation */
+	put32le(t + EXIF_IFD0 + 26, EXIF_IFD1);
+	put16le(t + EXIF_IFD1, 3);
+	ifd_entry(t + EXIF_IFD1 + 2, 0x0103, 3, 1, 6);	/* Compression */
+	ifd_entry(t + EXIF_IFD1 + 14, 0x0201, 4, 1, EXIF_THUMB);
+	ifd_entry(t + EXIF_IFD1 + 26, 0x0202, 4, 1, (uint32_t)thumb->size);
+	put32le(t + EXIF_IFD1 + 38, 0);
+	memcpy(t + EXIF_MAKE, make, sizeof(make));
+	memcpy(t + EXIF_THUMB, thumb->data, thumb->size);
+	*len = n;
+	return a;
+}
+
+int pattern_jpeg_stream(const struct pattern_params *p, unsigned int restart,
+			bool exif, struct image *out)
+{
+	struct jpeg_opts o = { .quality = p->quality, .restart = restart };
+	size_t npx = (size_t)p->w * p->h;
+	uint8_t *pix = xmalloc(3 * npx), *app1 = NULL;
+	int r;
+
+	if (exif) {
+		struct pattern_params tp = *p;
+		struct image thumb;
+
+		exif_thumb_size(p->w, p->h, &tp.w, &tp.h);
+		tp.quality = 60;
+		if (pattern_jpeg(&tp, &thumb)) {
+			free(pix);
+			return -1;
+		}
+		app1 = exif_app1(&thumb, &o.app1_len);
+		o.app1 = app1;
+		image_free(&thumb);
+	}
+	pattern_render(p, pix);
+	r = jpeg_encode_opts(pix, p->w, p->h, 3, &o, out);
+	free(app1);
 	free(pix);
 	return r;
 }

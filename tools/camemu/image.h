@@ -22,6 +22,25 @@ struct pattern_params {
 	uint8_t brightness;	/* 0x80 neutral */
 	uint8_t contrast;	/* 0x80 neutral */
 	bool ir;		/* IR light on: monochrome look, "IR" drawn */
+	/*
+	 * Texture: --detail minus 1, so that 0 (what an initializer that
+	 * leaves it out gets) is the classic pattern, detail 1. -1 is the
+	 * flattest picture (detail 0), 1..3 add sensor noise and fine
+	 * texture (details 2..4).
+	 */
+	int texture;
+	bool no_addr;		/* leave out the "A<addr>" line */
+};
+
+#define DETAIL_MAX	4
+#define DETAIL_DEFAULT	1
+
+/* Encoder options beyond the quality (jpeg_encode uses none of them). */
+struct jpeg_opts {
+	int quality;		/* 1..100 */
+	unsigned int restart;	/* restart interval in MCUs (DRI); 0: none */
+	const uint8_t *app1;	/* APP1 payload written right after SOI */
+	size_t app1_len;	/* at most 65533 */
 };
 
 /* JPEG quality for compression level 0..4. */
@@ -34,6 +53,19 @@ int pattern_jpeg(const struct pattern_params *p, struct image *out);
 /* Encode raw pixels (1 or 3 components) as JPEG. */
 int jpeg_encode(const uint8_t *pix, unsigned int w, unsigned int h,
 		int ncomp, int quality, struct image *out);
+/* The same with restart markers and an APP1 segment (no JFIF APP0 then). */
+int jpeg_encode_opts(const uint8_t *pix, unsigned int w, unsigned int h,
+		     int ncomp, const struct jpeg_opts *o, struct image *out);
+/*
+ * A stream camera's frame: the pattern of @p, restart interval @restart,
+ * and with @exif an APP1 "Exif" segment whose IFD1 holds a real JPEG
+ * thumbnail (its own SOI ... EOI) of the same picture.
+ */
+int pattern_jpeg_stream(const struct pattern_params *p, unsigned int restart,
+			bool exif, struct image *out);
+/* Size of the EXIF thumbnail for a w x h frame. */
+void exif_thumb_size(unsigned int w, unsigned int h, unsigned int *tw,
+		     unsigned int *th);
 /* Read a JPEG's dimensions and component count; 0 or -1. */
 int jpeg_probe(const uint8_t *d, size_t n, unsigned int *w, unsigned int *h,
 	       int *ncomp);

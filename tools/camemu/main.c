@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * camemu: SXH485 serial camera emulator.
+ * camemu: serial camera emulator (SXH485 cameras, or an OpenMV-style JPEG
+ * stream camera with --family stream).
  *
- * The process around the camera model (camera.c): the UART socket or pty,
+ * The process around the camera model (camera.c, stream.c): the UART socket or pty,
  * control sockets, the QEMU trace log that tells the guest's UART rate,
  * and pacing output bytes to their wire times with an absolute timer.
  */
@@ -25,6 +26,7 @@
 
 #include "camera.h"
 #include "control.h"
+#include "stream.h"
 #include "util.h"
 
 #define MAX_CTL		32
@@ -40,6 +42,7 @@ struct ctl_client {
 	int fd;
 	struct sbuf in, out;
 	bool closing;
+	struct ctl_wait wait;	/* a wait-frames not answered yet */
 };
 
 struct trace {
@@ -64,8 +67,11 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: camemu [options]\n"
-"Emulates SXH485 serial cameras (several may share one RS-485 wire).\n"
+"Emulates SXH485 serial cameras (several may share one RS-485 wire), or\n"
+"with --family stream an OpenMV camera whose script writes JPEG frames to\n"
+"its UART unasked.\n"
 "\n"
+"  --family F           sxh485 (default) or stream\n"
 "  --uart PATH          listen on a Unix stream socket for the UART (QEMU\n"
 "                       connects: -chardev socket,id=cam,path=PATH)\n"
 "  --pty                create a pty instead and print its path on stdout\n"
@@ -76,7 +82,8 @@ static void usage(FILE *f)
 "  --uart-clock HZ      PL011 reference clock for the trace (24000000)\n"
 "  --camera SPEC        addr=A[,rate=R][,saved-rate=R][,images=DIR];\n"
 "                       repeatable (default: one camera, addr=1)\n"
-"  --rate R             default power-on rate (115200)\n"
+"  --rate R             default power-on rate (115200); 300..921600, for\n"
+"                       the stream camera its rate, 300..4000000\n"
 "  --capture-ms MS      capture latency at 640x480 (150; scaled by pixels)\n"
 "  --cmd-ms MS          command latency (2)\n"
 "  --restable SPEC      CODE=WxH,... (01=160x160,03=320x240,05=640x480,\n"
@@ -86,18 +93,45 @@ static void usage(FILE *f)
 "  --manifest PATH      append one line per frame:\n"
 "                       frame N addr=A res=WxH comp=C gray=G size=S sha256=H\n"
 "  --save-frames DIR    write each frame as DIR/<addr>-<frame>.jpg\n"
+"  --detail N           texture of generated images, 0..4 (1: the classic\n"
+"                       pattern; 640x480 comp 2 is about 10, 18, 30, 48,\n"
+"                       80 KB at 0..4)\n"
 "  --seed N             seed of the fault PRNG (1)\n"
 "  --fault SPEC         as the control command \"fault SPEC\"; repeatable\n"
 "  --verbose            log frames to stderr\n"
 "  --help               this text\n"
 "\n"
-"Faults: byteflip P, drop P, garbage P, rxflip P, truncate [N], badcrc [N],\n"
-"status [N] [CODE], stall MS [N], unplug, plug, powercycle [ADDR] [rate=R],\n"
-"hugelen [N] [V], hugesize [N] [V], wrongaddr [N], dup [N], reorder [N],\n"
-"ebheader 0|1, nostatus 0|1, clear; each may take addr=A.\n"
+"Stream camera (--family stream; each also \"set KEY VALUE\" on the control\n"
+"socket, without the dashes):\n"
+"  --framing F          jpeg (back to back, default), markers (start marker,\n"
+"                       JPEG, end marker) or length (4-byte LE length, JPEG)\n"
+"  --start-marker S     (____start____); escapes \\\\ \\n \\r \\t \\s \\xNN\n"
+"  --end-marker S       (____end____)\n"
+"  --fps F              captures a second (10; 0.001..1000); a slower wire\n"
+"                       sends the newest capture when it is free\n"
+"  --res WxH            frame size (640x480; even, 16..4096)\n"
+"  --quality Q          JPEG quality 1..100 (80)\n"
+"  --restart N          restart interval in MCUs (0: none)\n"
+"  --exif 0|1           an Exif APP1 with a JPEG thumbnail in every frame (0)\n"
+"  --paused             start with the script paused (\"stream on\" starts it)\n"
+"  --manifest and --save-frames (DIR/<frame>.jpg) record frames as they went\n"
+"  on the wire: frame N res=WxH size=S sha256=H framing=F state=STATE\n"
+"  start_ns=T0 end_ns=T1\n"
+"\n"
+"Faults (SXH485): byteflip P, drop P, garbage P, rxflip P, truncate [N],\n"
+"badcrc [N], status [N] [CODE], stall MS [N], unplug, plug,\n"
+"powercycle [ADDR] [rate=R], hugelen [N] [V], hugesize [N] [V],\n"
+"wrongaddr [N], dup [N], reorder [N], ebheader 0|1, nostatus 0|1, clear;\n"
+"each may take addr=A.\n"
+"Faults (stream): byteflip P, drop P, garbage P, junk [N] [LEN],\n"
+"truncate [N], hugelen [N] [V], badmarker [N], stall MS [N], unplug, plug,\n"
+"clear.\n"
 "\n"
 "Control protocol (one line each, replies end with 'ok...' or 'err ...'):\n"
-"%s", ctl_help);
+"%s"
+"\n"
+"Control protocol of the stream camera:\n"
+"%s", ctl_help, ctl_help_stream);
 }
 
 static void die(const char *fmt, ...)
@@ -140,14 +174,19 @@ static int listen_unix(const char *path)
 	return fd;
 }
 
-static uint32_t parse_rate(const char *s)
+static uint32_t parse_rate_max(const char *s, unsigned long max)
 {
 	char *end;
 	unsigned long r = strtoul(s, &end, 10);
 
-	if (*end || end == s || r < 300 || r > MAX_RATE)
-		die("bad rate '%s' (300..%d)", s, MAX_RATE);
+	if (*end || end == s || r < 300 || r > max)
+		die("bad rate '%s' (300..%lu)", s, max);
 	return (uint32_t)r;
+}
+
+static uint32_t parse_rate(const char *s)
+{
+	return parse_rate_max(s, MAX_RATE);
 }
 
 static double parse_ms(const char *s)
@@ -158,6 +197,16 @@ static double parse_ms(const char *s)
 	if (*end || end == s || !(d >= 0 && d <= 600000))
 		die("bad milliseconds '%s'", s);
 	return d;
+}
+
+static int parse_detail(const char *s)
+{
+	char *end;
+	long d = strtol(s, &end, 10);
+
+	if (*end || end == s || d < 0 || d > DETAIL_MAX)
+		die("bad detail '%s' (0..%d)", s, DETAIL_MAX);
+	return (int)d;
 }
 
 /* ---- trace log -------------------------------------------------------- */
@@ -274,14 +323,42 @@ static void uart_flush(void)
 	}
 }
 
+/*
+ * The stream camera never stops: when the UART client does not keep up
+ * (a pty nobody reads, QEMU's PL011 slower than the wire), at most this
+ * much waits here beyond what the socket holds, and later bytes are lost
+ * and counted, as an unserviced UART overruns. (SXH485 replies are
+ * bounded by the commands: they always wait.)
+ */
+#define STREAM_BACKLOG	(64 * 1024)
+
 static void take_output(void)
 {
 	if (bus.out_bytes.n) {
+		size_t n = bus.out_bytes.n;
+
+		uart_flush();
+		if (uart_fd >= 0 && bus.stream &&
+		    uart_out.len + n > STREAM_BACKLOG) {
+			size_t keep = uart_out.len < STREAM_BACKLOG ?
+				      STREAM_BACKLOG - uart_out.len : 0;
+
+			if (bus.verbose && !bus.uart_overrun)
+				fprintf(stderr, "camemu: the UART client does not keep up: bytes lost\n");
+			bus.uart_overrun += n - keep;
+			n = keep;
+		}
 		if (uart_fd >= 0)
-			sbuf_add(&uart_out, bus.out_bytes.d, bus.out_bytes.n);
+			sbuf_add(&uart_out, bus.out_bytes.d, n);
 		bus_out_clear(&bus);
 	}
 	uart_flush();
+}
+
+static void flush_cb(struct bus *b)
+{
+	(void)b;
+	take_output();
 }
 
 static void uart_read(void)
@@ -387,11 +464,37 @@ static void ctl_flush(struct ctl_client *cc)
 		ctl_drop(cc);
 }
 
+/*
+ * Run the client's complete lines, in order; a wait-frames that cannot be
+ * answered yet holds back the lines after it until it is.
+ */
+static void ctl_process(struct ctl_client *cc)
+{
+	char *nl;
+
+	while (!cc->closing && !cc->wait.on &&
+	       (nl = memchr(cc->in.s, '\n', cc->in.len))) {
+		int r;
+
+		*nl = 0;
+		bus_advance(&bus, now_ns());
+		take_output();
+		r = ctl_exec_wait(&bus, cc->in.s, &cc->out, &cc->wait);
+		if (r == 1)
+			cc->closing = true;
+		sbuf_consume(&cc->in, (size_t)(nl - cc->in.s) + 1);
+	}
+	if (!cc->wait.on && cc->in.len > 65536) {
+		cc->in.len = 0;
+		sbuf_printf(&cc->out, "err line too long\n");
+	}
+	ctl_flush(cc);
+}
+
 static void ctl_read(struct ctl_client *cc)
 {
 	char buf[4096];
 	ssize_t n = read(cc->fd, buf, sizeof(buf));
-	char *nl;
 
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		ctl_drop(cc);
@@ -400,19 +503,25 @@ static void ctl_read(struct ctl_client *cc)
 	if (n < 0)
 		return;
 	sbuf_add(&cc->in, buf, (size_t)n);
-	while (!cc->closing && (nl = memchr(cc->in.s, '\n', cc->in.len))) {
-		*nl = 0;
-		bus_advance(&bus, now_ns());
-		take_output();
-		if (ctl_exec(&bus, cc->in.s, &cc->out))
-			cc->closing = true;
-		sbuf_consume(&cc->in, (size_t)(nl - cc->in.s) + 1);
+	ctl_process(cc);
+}
+
+/* Answer the wait-frames that can be; returns the next deadline. */
+static int64_t ctl_waits(void)
+{
+	int64_t next = T_NEVER;
+
+	for (int i = 0; i < MAX_CTL; i++) {
+		struct ctl_client *cc = &ctl[i];
+
+		if (cc->fd < 0 || !cc->wait.on)
+			continue;
+		if (ctl_wait_poll(&bus, &cc->wait, bus.now, &cc->out))
+			ctl_process(cc);
+		else if (cc->wait.deadline < next)
+			next = cc->wait.deadline;
 	}
-	if (cc->in.len > 65536) {
-		cc->in.len = 0;
-		sbuf_printf(&cc->out, "err line too long\n");
-	}
-	ctl_flush(cc);
+	return next;
 }
 
 static void ctl_accept(void)
@@ -468,6 +577,49 @@ static void parse_camera(const char *arg, struct cam_spec *cs)
 	free(copy);
 }
 
+/* --family stream: the stream camera with its options (sopt[] in the order of --framing .. --exif) */
+static void setup_stream(const char *const *sopt, const char *rate,
+			 bool paused)
+{
+	struct stream *s = stream_new(bus.now);
+	unsigned long v;
+	char *end;
+
+	bus.stream = s;
+	if (rate)
+		s->rate = s->run_rate = parse_rate_max(rate, STREAM_MAX_RATE);
+	if (sopt[0] && stream_parse_framing(sopt[0], &s->framing))
+		die("bad --framing '%s' (jpeg, markers or length)", sopt[0]);
+	if (sopt[1] && stream_parse_marker(sopt[1], s->smark, &s->slen))
+		die("bad --start-marker '%s' (1..%d bytes)", sopt[1], MARKER_MAX);
+	if (sopt[2] && stream_parse_marker(sopt[2], s->emark, &s->elen))
+		die("bad --end-marker '%s' (1..%d bytes)", sopt[2], MARKER_MAX);
+	if (sopt[3] && stream_parse_fps(sopt[3], &s->fps))
+		die("bad --fps '%s' (%g..%g)", sopt[3], FPS_MIN, FPS_MAX);
+	if (sopt[4] && stream_parse_res(sopt[4], &s->w, &s->h))
+		die("bad --res '%s' (WxH, even, %d..%d)", sopt[4],
+		    STREAM_MIN_RES, STREAM_MAX_RES);
+	if (sopt[5]) {
+		v = strtoul(sopt[5], &end, 10);
+		if (*end || end == sopt[5] || v < 1 || v > 100)
+			die("bad --quality '%s' (1..100)", sopt[5]);
+		s->quality = (int)v;
+	}
+	if (sopt[6]) {
+		v = strtoul(sopt[6], &end, 10);
+		if (*end || end == sopt[6] || v > 65535)
+			die("bad --restart '%s' (0..65535 MCUs)", sopt[6]);
+		s->restart = (unsigned int)v;
+	}
+	if (sopt[7]) {
+		if (strcmp(sopt[7], "0") && strcmp(sopt[7], "1"))
+			die("bad --exif '%s' (0 or 1)", sopt[7]);
+		s->exif = sopt[7][0] == '1';
+	}
+	s->detail = bus.detail;
+	s->streaming = !paused;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -486,18 +638,32 @@ int main(int argc, char **argv)
 		{ "save-frames", required_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "fault", required_argument, NULL, 'f' },
+		{ "detail", required_argument, NULL, 'D' },
+		{ "family", required_argument, NULL, 'Y' },
+		{ "framing", required_argument, NULL, 1000 },
+		{ "start-marker", required_argument, NULL, 1001 },
+		{ "end-marker", required_argument, NULL, 1002 },
+		{ "fps", required_argument, NULL, 1003 },
+		{ "res", required_argument, NULL, 1004 },
+		{ "quality", required_argument, NULL, 1005 },
+		{ "restart", required_argument, NULL, 1006 },
+		{ "exif", required_argument, NULL, 1007 },
+		{ "paused", no_argument, NULL, 1008 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cam_spec cams[MAX_CAMS];
 	char *faults[64], err[160];
+	const char *sopt[8] = { NULL }, *rate_arg = NULL, *sxh_opt = NULL;
+	const char *stream_opt = NULL;
 	int ncams = 0, nfaults = 0, opt, sfd, tfd;
-	bool want_pty = false;
+	bool want_pty = false, family_stream = false, paused = false;
 	sigset_t mask;
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 
 	bus_init(&bus, now_ns());
+	bus.flush = flush_cb;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'u':
@@ -521,23 +687,47 @@ int main(int argc, char **argv)
 			if (ncams == MAX_CAMS)
 				die("at most %d cameras", MAX_CAMS);
 			parse_camera(optarg, &cams[ncams++]);
+			sxh_opt = "--camera";
 			break;
 		case 'r':
-			bus.def_rate = parse_rate(optarg);
+			rate_arg = optarg;
 			break;
 		case 'L':
 			bus.def_capture_ms = parse_ms(optarg);
+			sxh_opt = "--capture-ms";
 			break;
 		case 'l':
 			bus.def_cmd_ms = parse_ms(optarg);
+			sxh_opt = "--cmd-ms";
 			break;
 		case 'R':
 			if (bus_set_restable(&bus, optarg))
 				die("bad --restable '%s' (CODE=WxH,...; W, H multiples of 8)",
 				    optarg);
+			sxh_opt = "--restable";
 			break;
 		case 'i':
 			bus.image_dir = xstrdup(optarg);
+			sxh_opt = "--image-dir";
+			break;
+		case 'Y':
+			if (!strcmp(optarg, "stream"))
+				family_stream = true;
+			else if (!strcmp(optarg, "sxh485"))
+				family_stream = false;
+			else
+				die("bad --family '%s' (sxh485 or stream)",
+				    optarg);
+			break;
+		case 1000 ... 1007:
+			sopt[opt - 1000] = optarg;
+			for (size_t i = 0; opts[i].name; i++)
+				if (opts[i].val == opt)
+					stream_opt = opts[i].name;
+			break;
+		case 1008:
+			paused = true;
+			stream_opt = "--paused";
 			break;
 		case 'm':
 			bus.manifest = fopen(optarg, "a");
@@ -555,6 +745,9 @@ int main(int argc, char **argv)
 				die("too many --fault");
 			faults[nfaults++] = optarg;
 			break;
+		case 'D':
+			bus.detail = parse_detail(optarg);
+			break;
 		case 'v':
 			bus.verbose = true;
 			break;
@@ -570,7 +763,17 @@ int main(int argc, char **argv)
 		die("unexpected argument '%s'", argv[optind]);
 	if (!uart_path == !want_pty)
 		die("give exactly one of --uart PATH and --pty");
-	if (!ncams)
+	if (family_stream) {
+		if (sxh_opt)
+			die("%s is for --family sxh485", sxh_opt);
+		setup_stream(sopt, rate_arg, paused);
+	} else if (stream_opt) {
+		die("%s%s is for --family stream",
+		    stream_opt[0] == '-' ? "" : "--", stream_opt);
+	} else if (rate_arg) {
+		bus.def_rate = parse_rate(rate_arg);
+	}
+	if (!ncams && !family_stream)
 		parse_camera("addr=1", &cams[ncams++]);
 	for (int i = 0; i < ncams; i++) {
 		for (int j = 0; j < i; j++)
@@ -623,6 +826,12 @@ int main(int argc, char **argv)
 		next = bus_next_event(&bus);
 		if (trace.path && trace.next_poll < next)
 			next = trace.next_poll;
+		{
+			int64_t w = ctl_waits();
+
+			if (w < next)
+				next = w;
+		}
 		if (next != T_NEVER) {
 			if (next < now + MIN_SLEEP_NS)
 				next = now + MIN_SLEEP_NS;

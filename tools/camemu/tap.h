@@ -3,6 +3,8 @@
 #define CAMEMU_TAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Minimal TAP 13 producer: one "ok"/"not ok" line per call. */
 bool tap_ok(bool cond, const char *fmt, ...)
@@ -11,6 +13,9 @@ void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tap_done(void);
 
 void proc_tests(const char *camemu);
+void stream_unit_tests(void);
+/* Length of the JPEG at d (a marker walk), 0 if cut short, -1 if none. */
+long test_jpeg_walk(const uint8_t *d, size_t n);
 int proc_bench(const char *camemu, int runs);
 
 #endif

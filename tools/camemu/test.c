@@ -1294,6 +1294,45 @@ static void test_images(void)
 	       "JPEG sizes: fall with compression; 640x480 within ~8..60 KiB, 1280x960 comp 0 ~250 KiB");
 }
 
+/*
+ * --detail: the texture levels span what real sensors produce. Targets at
+ * 640x480, quality 60 (SXH485 compression 2): about 10, 18 (the classic
+ * pattern, unchanged), 30, 48 and 80 KB.
+ */
+static void test_detail(void)
+{
+	static const size_t lo[5] = { 8000, 17684, 25000, 42000, 70000 };
+	static const size_t hi[5] = { 12500, 17684, 35000, 54000, 90000 };
+	size_t sz[5];
+	bool ok = true;
+	struct rep r;
+
+	for (int d = 0; d <= DETAIL_MAX; d++) {
+		struct pattern_params q = {
+			.w = 640, .h = 480, .frame = 1, .addr = 1,
+			.quality = comp_quality(2), .brightness = 0x80,
+			.contrast = 0x80, .texture = d - DETAIL_DEFAULT };
+		struct image a;
+
+		pattern_jpeg(&q, &a);
+		sz[d] = a.size;
+		ok = ok && a.size >= lo[d] && a.size <= hi[d] &&
+		     jpeg_ok(a.data, a.size, 640, 480, 3);
+		image_free(&a);
+	}
+	tap_diag("SXH485 640x480 comp 2 (quality 60) by detail 0..4: %zu %zu %zu %zu %zu bytes",
+		 sz[0], sz[1], sz[2], sz[3], sz[4]);
+	tap_ok(ok, "detail 0..4 at 640x480 comp 2: ~10, 18 (classic), 30, 48, 80 KB, all decode");
+	fresh();
+	tap_ok(!strcmp(ctl("set detail 3"), "ok\n") && B.detail == 3 &&
+	       !strncmp(ctl("set detail 5"), "err ", 4),
+	       "ctl set detail 3 (0..4; 5 is refused)");
+	X(1, 0x02, 0x05, 0x02);
+	r = parse(R.d, R.n, true);
+	tap_ok(r.ok && r.ndata >= lo[3] && r.ndata <= hi[3],
+	       "a 0x02 capture at detail 3 is %zu bytes", r.ndata);
+}
+
 static void test_image_dir(void)
 {
 	char dir[128], path[192];
@@ -1449,11 +1488,13 @@ int main(int argc, char **argv)
 	test_fault_scope();
 	test_garble();
 	test_images();
+	test_detail();
 	test_image_dir();
 	test_control();
 	test_log_capacity();
 	tap_diag("unit tests took %.1f s", (double)(now_ns() - t0) / 1e9);
 	bus_free(&B);
+	stream_unit_tests();
 	if (argc > 1)
 		proc_tests(argv[1]);
 	{

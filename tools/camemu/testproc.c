@@ -298,6 +298,10 @@ static void test_help(void)
 		"--capture-ms", "--cmd-ms", "--restable", "--image-dir",
 		"--manifest", "--save-frames", "--seed", "--fault", "--verbose",
 		"--help", "byteflip", "hugesize", "log [addr=A]", "frames",
+		"--family", "--framing", "--start-marker", "--end-marker",
+		"--fps", "--res", "--quality", "--restart", "--exif",
+		"--paused", "--detail", "junk [N] [LEN]", "badmarker",
+		"wait-frames", "stream on|off",
 	};
 
 	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
@@ -619,6 +623,467 @@ static void test_two_cameras(void)
 	stop(&p);
 }
 
+/* ---- the stream camera ------------------------------------------------ */
+
+/* What the UART socket delivered, with the time each read returned. */
+struct rx {
+	uint8_t *d;
+	size_t n, cap;
+	size_t *end;		/* offset after read k */
+	int64_t *t;		/* when read k returned */
+	size_t nr, rcap;
+};
+
+/* Read until @quiet_ms pass without a byte (at most @max_ms). */
+static void rx_until_quiet(int fd, struct rx *r, int quiet_ms, int max_ms)
+{
+	int64_t end = now_ns() + (int64_t)max_ms * 1000000;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (now_ns() < end && poll(&p, 1, quiet_ms) > 0) {
+		ssize_t k;
+
+		if (r->n + 65536 > r->cap) {
+			r->cap = r->cap ? 2 * r->cap : 1 << 20;
+			r->d = xrealloc(r->d, r->cap);
+		}
+		k = read(fd, r->d + r->n, 65536);
+		if (k <= 0)
+			break;
+		r->n += (size_t)k;
+		if (r->nr == r->rcap) {
+			r->rcap = r->rcap ? 2 * r->rcap : 1024;
+			r->end = xrealloc(r->end, r->rcap * sizeof(*r->end));
+			r->t = xrealloc(r->t, r->rcap * sizeof(*r->t));
+		}
+		r->end[r->nr] = r->n;
+		r->t[r->nr++] = now_ns();
+	}
+}
+
+/*
+ * After "stream off": wait until the camera is quiet (status writing=0),
+ * then read every byte it delivered (stats tx_bytes). Load cannot fake
+ * the end of the stream this way, as a silence could.
+ */
+static bool rx_rest(int fd, int c, struct rx *r)
+{
+	int64_t end = now_ns() + 10 * 1000000000LL;
+	size_t tx;
+	char *s;
+
+	while (!strstr(ctl_cmd(c, "status"), " writing=0 ")) {
+		if (now_ns() > end)
+			return false;
+		rx_until_quiet(fd, r, 20, 20);
+	}
+	s = strstr(ctl_cmd(c, "stats"), "stat tx_bytes ");
+	tx = s ? strtoul(s + 14, NULL, 10) : 0;
+	while (r->n < tx && now_ns() < end)
+		rx_until_quiet(fd, r, 100, 100);
+	if (r->n != tx)
+		tap_diag("read %zu bytes, tx_bytes %zu; %s", r->n, tx,
+			 strstr(ctl_cmd(c, "stats"), "stat uart_overrun"));
+	return s && r->n == tx;
+}
+
+/*
+ * Send a control line and wait for its ok/err line while reading the UART
+ * into @r, as a host keeps reading its UART (a stream nobody reads
+ * overruns, see test_stream_pty).
+ */
+static char *ctl_cmd_reading(int c, const char *line, int fd, struct rx *r,
+			     int ms)
+{
+	static char buf[4096];
+	int64_t end = now_ns() + (int64_t)ms * 1000000;
+	size_t n = 0;
+
+	buf[0] = 0;
+	if (write(c, line, strlen(line)) < 0 || write(c, "\n", 1) < 0)
+		return buf;
+	while (now_ns() < end && n + 1 < sizeof(buf)) {
+		struct pollfd p = { .fd = c, .events = POLLIN };
+
+		rx_until_quiet(fd, r, 0, 5);
+		if (poll(&p, 1, 5) <= 0)
+			continue;
+		if (read(c, buf + n, 1) != 1)
+			break;
+		if (buf[n++] == '\n') {
+			char *l = buf;
+
+			buf[n] = 0;
+			while (strchr(l, '\n') && strchr(l, '\n')[1])
+				l = strchr(l, '\n') + 1;
+			if (!strncmp(l, "ok", 2) || !strncmp(l, "err", 3))
+				break;
+		}
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+/* When the byte at offset @off was read. */
+static int64_t rx_time(const struct rx *r, size_t off)
+{
+	for (size_t k = 0; k < r->nr; k++)
+		if (off < r->end[k])
+			return r->t[k];
+	return INT64_MAX;
+}
+
+static void rx_free(struct rx *r)
+{
+	free(r->d);
+	free(r->end);
+	free(r->t);
+}
+
+struct mframe {
+	unsigned int num, w, h;
+	size_t size;
+	char sha[65], framing[16], state[16];
+	long long t0, t1;
+};
+
+/* Parse "frame N ..." lines (or a manifest); returns the count. */
+static int parse_frames(const char *text, struct mframe *f, int max)
+{
+	int n = 0;
+
+	while (text && *text && n < max) {
+		if (sscanf(text, "frame %u res=%ux%u size=%zu sha256=%64s framing=%15s state=%15s start_ns=%lld end_ns=%lld",
+			   &f[n].num, &f[n].w, &f[n].h, &f[n].size, f[n].sha,
+			   f[n].framing, f[n].state, &f[n].t0, &f[n].t1) == 9)
+			n++;
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	return n;
+}
+
+static char *slurp(const char *path)
+{
+	uint8_t *d;
+	size_t n;
+
+	if (read_file(path, &d, &n))
+		return NULL;
+	d = xrealloc(d, n + 1);
+	d[n] = 0;
+	return (char *)d;
+}
+
+/*
+ * A receiver for the jpeg framing: back-to-back JPEGs, each found by a
+ * marker walk. The stream with the Exif thumbnails (an FF D9 inside APP1)
+ * and restart markers, over the socket, checked against the manifest,
+ * "frames", --save-frames and the clock.
+ */
+static void test_stream_jpeg(void)
+{
+	struct proc p;
+	char us[256], cs[256], ms[256], fs[256];
+	const char *args[] = { "--family", "stream", "--uart", us, "--ctl",
+			       cs, "--paused", "--rate", "2000000", "--res",
+			       "320x240", "--fps", "50", "--exif", "1",
+			       "--restart", "8", "--detail", "2", "--manifest",
+			       ms, "--save-frames", fs, NULL };
+	static struct mframe lst[64], man[64];
+	struct rx r = { 0 };
+	int fd, c, nl, nm, nj = 0;
+	bool same = true, saved = true, early = false, paced = true;
+	int64_t late = 0, late0 = 0;
+	size_t pos = 0;
+	char *s, *mtext;
+
+	snprintf(us, sizeof(us), "%s", path_in("u6.sock"));
+	snprintf(cs, sizeof(cs), "%s", path_in("c6.sock"));
+	snprintf(ms, sizeof(ms), "%s", path_in("m6.txt"));
+	snprintf(fs, sizeof(fs), "%s", path_in("f6"));
+	mkdir(fs, 0700);
+	if (!tap_ok(start(&p, args), "camemu --family stream starts"))
+		return;
+	fd = connect_unix(us);
+	c = connect_unix(cs);
+	s = ctl_cmd(c, "status");
+	tap_ok(!strncmp(s, "ok family=stream rate=2000000 guest=2000000 plugged=1 streaming=0 writing=0 fps=50 res=320x240 framing=jpeg ", 108) &&
+	       strstr(s, " detail=2 quality=80 restart=8 exif=1 "),
+	       "status: the command line's settings, paused");
+	rx_until_quiet(fd, &r, 100, 200);
+	tap_ok(r.n == 0, "--paused: nothing on the wire");
+	/* read as the frames come, to see when they come */
+	ctl_cmd(c, "stream on");
+	rx_until_quiet(fd, &r, 600, 600);
+	ctl_cmd(c, "stream off");
+	tap_ok(rx_rest(fd, c, &r), "stream off: the camera goes quiet (writing=0), every byte it sent read");
+	s = ctl_cmd(c, "wait-frames 5 1000");
+	tap_ok(!strncmp(s, "ok ", 3) && atoi(s + 3) >= 5,
+	       "stream on for 0.6 s, stream off, wait-frames 5 -> %s",
+	       strtok(s, "\n"));
+	nl = parse_frames(ctl_cmd(c, "frames"), lst, 64);
+	while (pos < r.n && nj < nl) {
+		long len = test_jpeg_walk(r.d + pos, r.n - pos);
+		char sha[65];
+
+		if (len <= 0)
+			break;
+		sha256_hex(r.d + pos, (size_t)len, sha);
+		if (strcmp(sha, lst[nj].sha) || (size_t)len != lst[nj].size ||
+		    strcmp(lst[nj].state, "intact") ||
+		    strcmp(lst[nj].framing, "jpeg") || lst[nj].w != 320)
+			same = false;
+		/* nothing early: its last byte cannot arrive before end_ns */
+		if (rx_time(&r, pos + (size_t)len - 1) < lst[nj].t1)
+			early = true;
+		if (rx_time(&r, pos) - lst[nj].t0 > late0)
+			late0 = rx_time(&r, pos) - lst[nj].t0;
+		if (rx_time(&r, pos + (size_t)len - 1) - lst[nj].t1 > late)
+			late = rx_time(&r, pos + (size_t)len - 1) - lst[nj].t1;
+		if (lst[nj].t1 - lst[nj].t0 !=
+		    (long long)((__int128)lst[nj].size * 10 * 1000000000 /
+				2000000))
+			paced = false;
+		pos += (size_t)len;
+		nj++;
+	}
+	tap_ok(same && nj == nl && nl >= 5 && pos == r.n,
+	       "the UART carried %d back-to-back JPEGs (%zu bytes), each found by a marker walk despite the thumbnail's FF D9, SHA-256 as 'frames' lists them",
+	       nj, r.n);
+	tap_ok(paced, "each frame's end_ns - start_ns is its size at 2000000 bit/s");
+	tap_diag("stream over the socket, at worst: a frame's first byte read %.2f ms after its start_ns (the frame is rendered then), its last byte %.2f ms after end_ns",
+		 (double)late0 / 1e6, (double)late / 1e6);
+	tap_ok(!early, "no frame's last byte arrives before its end_ns (pacing on the real clock)");
+	mtext = slurp(ms);
+	nm = parse_frames(mtext, man, 64);
+	for (int i = 0; i < nl && i < nm; i++)
+		if (memcmp(&lst[i], &man[i], sizeof(lst[i])))
+			same = false;
+	tap_ok(mtext && nm == nl && same,
+	       "the manifest holds the same %d lines", nm);
+	free(mtext);
+	for (int i = 0; i < nl; i++) {
+		char name[32], sha[65];
+		uint8_t *d;
+		size_t n;
+
+		snprintf(name, sizeof(name), "f6/%u.jpg", lst[i].num);
+		if (read_file(path_in(name), &d, &n)) {
+			saved = false;
+			continue;
+		}
+		sha256_hex(d, n, sha);
+		saved = saved && !strcmp(sha, lst[i].sha);
+		free(d);
+	}
+	tap_ok(saved, "--save-frames wrote DIR/<N>.jpg for each");
+	s = ctl_cmd(c, "stats");
+	tap_ok(strstr(s, "stat frames_intact ") &&
+	       atoi(strstr(s, "stat frames_written ") + 20) == nl,
+	       "stats: frames_written %d", nl);
+	rx_free(&r);
+	close(fd);
+	close(c);
+	stop(&p);
+}
+
+/* Find @m (n bytes) in d[from..len); returns its offset or (size_t)-1. */
+static size_t find(const uint8_t *d, size_t len, size_t from,
+		   const char *m, size_t n)
+{
+	for (size_t i = from; i + n <= len; i++)
+		if (!memcmp(d + i, m, n))
+			return i;
+	return (size_t)-1;
+}
+
+/*
+ * A receiver for the markers framing, with faults from the command line
+ * and the control socket: junk between frames, damaged end markers,
+ * truncated frames. It takes what lies between a start and an end marker
+ * with no start marker in between; that must be exactly the intact frames.
+ */
+static void test_stream_markers(void)
+{
+	struct proc p;
+	const char *args[] = { "--family", "stream", "--uart",
+			       path_in("u7.sock"), "--ctl", path_in("c7.sock"),
+			       "--paused", "--rate", "2000000", "--res",
+			       "160x120", "--fps", "100", "--framing",
+			       "markers", "--seed", "3", "--fault", "junk 4",
+			       "--fault", "badmarker 2", NULL };
+	static const char sm[] = "____start____", em[] = "____end____";
+	static struct mframe lst[128];
+	static char got[128][65];
+	struct rx r = { 0 };
+	int fd, c, nl, ng = 0, gi = 0, bad = 0;
+	bool same = true, states;
+	size_t at;
+	char *s;
+
+	if (!tap_ok(start(&p, args), "camemu --family stream --framing markers with faults starts"))
+		return;
+	fd = connect_unix(path_in("u7.sock"));
+	c = connect_unix(path_in("c7.sock"));
+	tap_ok(!strcmp(ctl_cmd(c, "fault truncate 2"), "ok\n") &&
+	       !strcmp(ctl_cmd(c, "faults"),
+		       "fault junk 4\nfault badmarker 2\nfault truncate 2\nok 3\n"),
+	       "faults from --fault and the control socket");
+	ctl_cmd(c, "stream on");
+	s = ctl_cmd_reading(c, "wait-frames 12 5000", fd, &r, 6000);
+	tap_ok(!strncmp(s, "ok ", 3), "wait-frames 12 -> %s", strtok(s, "\n"));
+	ctl_cmd(c, "stream off");
+	rx_until_quiet(fd, &r, 20, 20);
+	tap_ok(rx_rest(fd, c, &r), "stream off: quiet, every byte read (%zu)", r.n);
+	nl = parse_frames(ctl_cmd(c, "frames"), lst, 128);
+	at = find(r.d, r.n, 0, sm, 13);
+	while (at != (size_t)-1 && ng < 128) {
+		size_t e = find(r.d, r.n, at + 13, em, 11);
+		size_t nx = find(r.d, r.n, at + 13, sm, 13);
+
+		if (nx != (size_t)-1 && (e == (size_t)-1 || nx < e)) {
+			bad++;		/* cut short: drop it */
+			at = nx;
+			continue;
+		}
+		if (e == (size_t)-1)
+			break;
+		if (test_jpeg_walk(r.d + at + 13, e - at - 13) == (long)(e - at - 13))
+			sha256_hex(r.d + at + 13, e - at - 13, got[ng++]);
+		else
+			bad++;
+		at = find(r.d, r.n, e + 11, sm, 13);
+	}
+	states = nl >= 12 && !strcmp(lst[0].state, "truncated") &&
+		 !strcmp(lst[1].state, "truncated") &&
+		 !strcmp(lst[2].state, "badmarker") &&
+		 !strcmp(lst[3].state, "badmarker");
+	for (int i = 0; i < nl; i++) {
+		if (strcmp(lst[i].state, "intact"))
+			continue;
+		if (gi >= ng || strcmp(got[gi], lst[i].sha))
+			same = false;
+		gi++;
+	}
+	tap_ok(states, "frames 1, 2 truncated, 3, 4 badmarker (junk before 1..4)");
+	tap_ok(same && gi == ng && ng == nl - 4 && bad == 4,
+	       "the receiver's frames are exactly the %d intact ones, byte for byte; it dropped the 4 spoiled ones",
+	       ng);
+	s = ctl_cmd(c, "stats");
+	tap_ok(strstr(s, "stat fault_junk 4\n") &&
+	       strstr(s, "stat fault_badmarker 2\n") &&
+	       strstr(s, "stat fault_truncate 2\n"),
+	       "stats count each fault");
+	rx_free(&r);
+	close(fd);
+	close(c);
+	stop(&p);
+}
+
+/*
+ * Over a pty nobody reads: the stream does not pile up in the emulator
+ * (bytes beyond the backlog are lost and counted, as an unserviced UART
+ * overruns); a reader that opens the pty later finds whole frames again.
+ */
+static void test_stream_pty(void)
+{
+	struct proc p;
+	char cs[256], path[128], *s;
+	const char *args[] = { "--family", "stream", "--pty", "--ctl", cs,
+			       "--rate", "2000000", "--res", "160x120",
+			       "--fps", "50", NULL };
+	static struct mframe lst[256];
+	struct termios t;
+	struct rx r = { 0 };
+	unsigned long long over = 0;
+	int fd, c, nl, found = 0;
+
+	snprintf(cs, sizeof(cs), "%s", path_in("c8.sock"));
+	if (!tap_ok(start(&p, args), "camemu --family stream --pty starts"))
+		return;
+	if (read_line(p.out_fd, path, sizeof(path), 2000) <= 0) {
+		tap_ok(false, "--pty prints its path");
+		stop(&p);
+		return;
+	}
+	c = connect_unix(cs);
+	usleep(800000);		/* 160 KB written, nobody reading */
+	s = strstr(ctl_cmd(c, "stats"), "stat uart_overrun_bytes ");
+	if (s)
+		over = strtoull(s + 24, NULL, 10);
+	tap_ok(over > 0,
+	       "a pty nobody reads: the emulator keeps at most 64 KiB, the rest is lost (uart_overrun_bytes %llu)",
+	       over);
+	fd = open(path, O_RDWR | O_NOCTTY);
+	if (fd >= 0 && !tcgetattr(fd, &t)) {
+		cfmakeraw(&t);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	if (fd >= 0)
+		rx_until_quiet(fd, &r, 500, 1000);
+	nl = parse_frames(ctl_cmd(c, "frames"), lst, 256);
+	for (size_t i = 0; i + 1 < r.n; i++) {
+		long len;
+		char sha[65];
+
+		if (r.d[i] != 0xff || r.d[i + 1] != 0xd8)
+			continue;
+		len = test_jpeg_walk(r.d + i, r.n - i);
+		if (len <= 0)
+			continue;
+		sha256_hex(r.d + i, (size_t)len, sha);
+		for (int k = 0; k < nl; k++)
+			if (!strcmp(sha, lst[k].sha) &&
+			    !strcmp(lst[k].state, "intact"))
+				found++;
+		i += (size_t)len - 1;
+	}
+	tap_ok(found >= 3,
+	       "the reader that opens the pty later finds whole frames, as listed (%d)",
+	       found);
+	rx_free(&r);
+	if (fd >= 0)
+		close(fd);
+	close(c);
+	stop(&p);
+}
+
+static void test_stream_options(void)
+{
+	static const char *const bad[] = {
+		"--family stream --camera addr=2",
+		"--family stream --capture-ms 5",
+		"--fps 5",
+		"--framing markers",
+		"--rate 1000000",
+		"--family stream --rate 4000001",
+		"--family stream --res 641x480",
+		"--family stream --fps 0",
+		"--family stream --quality 0",
+		"--family stream --exif 2",
+		"--family stream --fault badcrc",
+		"--family bogus",
+		"--detail 5",
+	};
+	char cmd[512];
+	bool all = true;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int st;
+
+		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
+			 camemu_bin, path_in("x.sock"), bad[i]);
+		st = system(cmd);
+		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
+			tap_diag("'%s' did not fail", bad[i]);
+			all = false;
+		}
+	}
+	tap_ok(all, "options of the other family and bad stream values fail");
+}
+
 static bool proc_setup(const char *camemu)
 {
 	camemu_bin = camemu;
@@ -686,5 +1151,9 @@ void proc_tests(const char *camemu)
 	test_pty();
 	test_two_cameras();
 	test_scripted_capture();
+	test_stream_options();
+	test_stream_jpeg();
+	test_stream_markers();
+	test_stream_pty();
 	proc_cleanup();
 }
