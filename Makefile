@@ -12,6 +12,8 @@
 #                           the in-guest selftests; ends "N passed, N failed"
 #   make bench              throughput benchmark (tables, CSV, plot)
 #   make fuzz               fuzz the protocol parser (FUZZ_SECONDS=600)
+#   make check-fresh        make demo and make check on a bare Debian 12
+#                           (a minbase chroot, from nothing: long)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -34,4 +36,8 @@ clean:
 check demo bench fuzz check-long:
 	tools/testbed/run.sh $@
 
-.PHONY: all modules install modules_install clean check demo bench fuzz check-long
+check-fresh:
+	tools/testbed/check-fresh.sh
+
+.PHONY: all modules install modules_install clean check demo bench fuzz check-long \
+	check-fresh
