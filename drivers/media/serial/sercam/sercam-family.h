@@ -79,8 +79,11 @@ struct sercam_frame {
 /**
  * struct sercam_sink - where a push family's frames go
  * @get: take the oldest queued buffer into @f; -ENOBUFS when none is
- *	queued (the frame is then dropped: call @lost once for it)
- * @done: give a buffer back, filled (@err 0) or as an error buffer
+ *	queued (the frame is then dropped: call @lost once for it), another
+ *	errno when the buffer could not be used (it was given back as an
+ *	error buffer: drop the frame, without @lost)
+ * @done: give a buffer back, filled (@err 0) or as an error buffer;
+ *	-ECANCELED at stream-off gives it back unused
  * @lost: a frame went by with no buffer to take it (a sequence gap)
  * @resize: the frames now have another size (raises
  *	V4L2_EVENT_SOURCE_CHANGE)

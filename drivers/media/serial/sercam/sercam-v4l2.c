@@ -329,16 +329,23 @@ static int sercam_sink_get(struct sercam_sink *sink, struct sercam_frame *f)
 		return -ENOBUFS;
 	sercam_frame_init(buf, f);
 	if (!f->buf) {
+		/* an error buffer: it counts in the sequence by itself */
 		sercam_complete(cam, f, -EFAULT);
-		return -ENOBUFS;
+		return -EFAULT;
 	}
 	return 0;
 }
 
+/* -ECANCELED: stream-off; the buffer goes back with the others, uncounted. */
 static void sercam_sink_done(struct sercam_sink *sink, struct sercam_frame *f,
 			     int err)
 {
-	sercam_complete(container_of(sink, struct sercam_cam, sink), f, err);
+	struct sercam_cam *cam = container_of(sink, struct sercam_cam, sink);
+
+	if (err == -ECANCELED)
+		sercam_untake_buffer(cam, f->cookie);
+	else
+		sercam_complete(cam, f, err);
 }
 
 /* A frame no buffer took: it still counts, so the next one shows a gap. */

@@ -70,6 +70,8 @@ static void stream_hunt_again(struct stream_parser *p)
 void stream_parser_reset(struct stream_parser *p)
 {
 	stream_hunt_again(p);
+	p->synced = p->cfg.framing != STREAM_FRAMING_JPEG;
+	p->skip = false;
 	p->tail_len = 0;
 	p->want = 0;
 	p->dst = NULL;
@@ -236,6 +238,13 @@ static size_t stream_hunt_soi(struct stream_parser *p, const u8 *buf,
 static void stream_broken(struct stream_parser *p, int err,
 			  enum stream_event *ev)
 {
+	/* a frame cut by the next one's SOI: the next one begins right there */
+	p->synced = err == -EPIPE || p->cfg.framing != STREAM_FRAMING_JPEG;
+	if (p->skip) {
+		/* a frame not delivered breaks quietly */
+		p->skip = false;
+		return;
+	}
 	p->err = err;
 	switch (err) {
 	case -EPIPE:
@@ -259,8 +268,17 @@ static void stream_end(struct stream_parser *p, enum stream_event *ev)
 {
 	stream_hunt_again(p);
 	p->tail_len = 0;
+	p->synced = true;
+	if (p->skip) {
+		p->skip = false;
+		p->stats.unsynced++;
+		p->stats.skipped += p->len;
+		return;
+	}
 	if (p->err == -EMSGSIZE) {
 		stream_broken(p, -EMSGSIZE, ev);
+		/* walked to its very end all the same: still in step */
+		p->synced = true;
 		return;
 	}
 	p->width = p->walk.width;
@@ -378,7 +396,10 @@ static size_t stream_probe(struct stream_parser *p, const u8 *buf,
 		p->dst_size = 0;
 		sercam_jpeg_walk_init(&p->walk);
 		p->state = ST_PREFIX;
-		*ev = STREAM_EV_BEGIN;
+		/* not in step: walk this one to its end, deliver the next */
+		p->skip = !p->synced;
+		if (!p->skip)
+			*ev = STREAM_EV_BEGIN;
 		return 1;
 	}
 	/* not a JPEG after all: noise (or a broken start marker) */

@@ -20,6 +20,12 @@
  * A frame cut short by the next one (its FF D8 inside the first's data)
  * is reported broken and the next one is taken from its FF D8.
  *
+ * Back-to-back JPEGs have no frame boundary but the JPEGs themselves: a
+ * receiver that starts (or lost its place) in the middle of a frame may
+ * take an EXIF thumbnail inside it for a frame. So in the jpeg framing the
+ * first JPEG found when not in step is skipped, not delivered: the parser
+ * is in step once a JPEG ended where the next one begins.
+ *
  * Copyright (C) 2026 The sercam authors
  */
 #ifndef _STREAM_PROTO_H
@@ -88,6 +94,7 @@ struct stream_config {
  * @too_long: frames longer than the limit (or the destination)
  * @bad_jpeg: frames whose marker walk failed
  * @bad_framing: frames whose end marker or length did not match
+ * @unsynced: JPEGs skipped while not in step (jpeg framing)
  */
 struct stream_stats {
 	u64 skipped;
@@ -96,6 +103,7 @@ struct stream_stats {
 	u32 too_long;
 	u32 bad_jpeg;
 	u32 bad_framing;
+	u32 unsynced;
 };
 
 /**
@@ -116,6 +124,9 @@ struct stream_stats {
  * @len: bytes of the current frame so far
  * @err: why the last frame broke: -EPIPE cut short, -EMSGSIZE too long,
  *	-EILSEQ not a JPEG, -EPROTO framing mismatch
+ * @synced: the parser knows where frames begin (jpeg framing: after a
+ *	whole frame, or a new SOI inside a frame)
+ * @skip: the frame under way is walked to its end and not delivered
  * @width: width of the last whole frame (its SOF)
  * @height: its height
  * @stats: counters
@@ -135,6 +146,8 @@ struct stream_parser {
 	u32 dst_size;
 	u32 len;
 	int err;
+	bool synced;
+	bool skip;
 	u16 width;
 	u16 height;
 	struct stream_stats stats;

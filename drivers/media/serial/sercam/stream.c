@@ -34,7 +34,7 @@
 /* Largest frame accepted unless openmv,max-frame-size says otherwise. */
 #define STREAM_MAX_FRAME_DEFAULT	(512 * 1024)
 #define STREAM_MAX_FRAME_LIMIT		(16 * 1024 * 1024)
-/* What the frame interval is taken as before one was measured. */
+/* The frame interval reported (G_PARM): the camera's script decides it. */
 #define STREAM_INTERVAL_US_DEFAULT	100000
 
 /* The family's own counters, in &sercam_camera.fstats. */
@@ -44,6 +44,7 @@ enum {
 	STREAM_STAT_TOO_LONG,
 	STREAM_STAT_BAD_JPEG,
 	STREAM_STAT_BAD_FRAMING,
+	STREAM_STAT_UNSYNCED,
 };
 
 static const char *const stream_stat_names[] = {
@@ -52,6 +53,7 @@ static const char *const stream_stat_names[] = {
 	[STREAM_STAT_TOO_LONG] = "too_long",
 	[STREAM_STAT_BAD_JPEG] = "bad_jpeg",
 	[STREAM_STAT_BAD_FRAMING] = "bad_framing",
+	[STREAM_STAT_UNSYNCED] = "unsynced",
 	NULL
 };
 
@@ -106,14 +108,19 @@ static void stream_account(struct sercam_camera *cam, struct stream_cam *sc)
 			 s->bad_jpeg - sc->seen.bad_jpeg);
 	sercam_fstat_add(cam, STREAM_STAT_BAD_FRAMING,
 			 s->bad_framing - sc->seen.bad_framing);
+	sercam_fstat_add(cam, STREAM_STAT_UNSYNCED,
+			 s->unsynced - sc->seen.unsynced);
 	sc->seen = *s;
 }
 
 /* A frame begins: take a buffer for it, or drop it. */
 static void stream_begin(struct stream_cam *sc, ktime_t t)
 {
-	if (sc->sink->get(sc->sink, &sc->frame)) {
-		sc->sink->lost(sc->sink);
+	int ret = sc->sink->get(sc->sink, &sc->frame);
+
+	if (ret) {
+		if (ret == -ENOBUFS)
+			sc->sink->lost(sc->sink);
 		stream_set_dst(&sc->parser, NULL, 0);
 		return;
 	}

@@ -205,6 +205,16 @@ static void feed(struct kunit *test, struct stream_parser *p, const u8 *s,
 
 static const size_t chunks[] = { 1, 3, 7, 64, 4096 };
 
+/*
+ * Back-to-back JPEGs: a parser out of step skips the first JPEG it meets
+ * (it may be a thumbnail inside a frame). Streams start with one.
+ */
+static size_t sync_frame(u8 *s, enum stream_framing f)
+{
+	return f == STREAM_FRAMING_JPEG ? make_jpeg(s, 32, 32, true, false, 99) :
+					  0;
+}
+
 static void init(struct stream_parser *p, enum stream_framing f)
 {
 	struct stream_config cfg = { .framing = f, .max_len = JMAX };
@@ -248,7 +258,9 @@ static void framings_clean(struct kunit *test)
 				 k == 2, 10 + k);
 	}
 	for (f = STREAM_FRAMING_JPEG; f <= STREAM_FRAMING_LENGTH; f++) {
-		len = put(s, 0, junk, sizeof(junk) - 1);
+		size_t pre = sync_frame(s, f);
+
+		len = put(s, pre, junk, sizeof(junk) - 1);
 		for (k = 0; k < 3; k++) {
 			len += frame(s + len, f, j[k], n[k]);
 			len = put(s, len, junk, 5);
@@ -265,7 +277,8 @@ static void framings_clean(struct kunit *test)
 			}
 			KUNIT_EXPECT_EQ(test, p.stats.frames, 3);
 			KUNIT_EXPECT_EQ(test, p.stats.skipped,
-					sizeof(junk) - 1 + 3 * 5);
+					pre + sizeof(junk) - 1 + 3 * 5);
+			KUNIT_EXPECT_EQ(test, p.stats.unsynced, pre ? 1 : 0);
 			KUNIT_EXPECT_EQ(test, p.width, 480);
 		}
 	}
@@ -285,7 +298,10 @@ static void framings_cut(struct kunit *test)
 
 	for (f = STREAM_FRAMING_JPEG; f <= STREAM_FRAMING_LENGTH; f++) {
 		/* A cut short inside its scan, then B whole */
-		len = frame(s, f, a, na) - (f == STREAM_FRAMING_MARKERS ? 11 : 0);
+		size_t pre = sync_frame(s, f);
+
+		len = pre + frame(s + pre, f, a, na) -
+		      (f == STREAM_FRAMING_MARKERS ? 11 : 0);
 		len -= na - cut;
 		len += frame(s + len, f, b, nb);
 		for (c = 0; c < ARRAY_SIZE(chunks); c++) {
@@ -343,7 +359,8 @@ static void framings_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, g->ev[1], STREAM_EV_FRAME);
 
 	/* too long for the buffer: broken, and the next one is whole */
-	len = frame(s, STREAM_FRAMING_JPEG, a, na);
+	len = sync_frame(s, STREAM_FRAMING_JPEG);
+	len += frame(s + len, STREAM_FRAMING_JPEG, a, na);
 	len += frame(s + len, STREAM_FRAMING_JPEG, a, na);
 	init(&p, STREAM_FRAMING_JPEG);
 	feed(test, &p, s, len, 64, na - 1, g);
@@ -363,12 +380,38 @@ static void framings_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.stats.skipped, 7);
 
 	/* a frame nobody takes still ends where it ends */
-	len = frame(s, STREAM_FRAMING_JPEG, a, na);
+	len = sync_frame(s, STREAM_FRAMING_JPEG);
+	len += frame(s + len, STREAM_FRAMING_JPEG, a, na);
 	init(&p, STREAM_FRAMING_JPEG);
 	feed(test, &p, s, len, 64, 0, g);
 	KUNIT_ASSERT_EQ(test, g->n, 1);
 	KUNIT_EXPECT_EQ(test, g->ev[0], STREAM_EV_FRAME);
 	KUNIT_EXPECT_EQ(test, g->len[0], na);
+}
+
+/*
+ * Started in the middle of a frame with an EXIF thumbnail (back-to-back
+ * JPEGs): the thumbnail is a whole JPEG, yet no frame; the next frame is.
+ */
+static void framings_thumbnail(struct kunit *test)
+{
+	u8 *a = kunit_kzalloc(test, JMAX, GFP_KERNEL);
+	u8 *b = kunit_kzalloc(test, JMAX, GFP_KERNEL);
+	u8 *s = kunit_kzalloc(test, 4 * JMAX, GFP_KERNEL);
+	size_t na = make_jpeg(a, 320, 240, true, false, 40);
+	size_t nb = make_jpeg(b, 320, 240, true, false, 41), len;
+	struct got *g = got_alloc(test);
+	struct stream_parser p;
+
+	/* from inside A's APP1, before its thumbnail; then B */
+	len = put(s, 0, a + 8, na - 8);
+	len = put(s, len, b, nb);
+	init(&p, STREAM_FRAMING_JPEG);
+	feed(test, &p, s, len, 64, JMAX, g);
+	KUNIT_ASSERT_EQ(test, g->n, 1);
+	KUNIT_EXPECT_EQ(test, g->ev[0], STREAM_EV_FRAME);
+	KUNIT_EXPECT_EQ(test, g->len[0], nb);
+	KUNIT_EXPECT_MEMEQ(test, g->frame[0], b, nb);
 }
 
 static void framings_config(struct kunit *test)
@@ -395,6 +438,7 @@ static struct kunit_case stream_proto_cases[] = {
 	KUNIT_CASE(framings_clean),
 	KUNIT_CASE(framings_cut),
 	KUNIT_CASE(framings_bad),
+	KUNIT_CASE(framings_thumbnail),
 	KUNIT_CASE(framings_config),
 	{}
 };
