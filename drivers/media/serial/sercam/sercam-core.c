@@ -27,7 +27,7 @@
 #include "sercam-priv.h"
 
 #define SERCAM_MIN_BAUD			1200
-#define SERCAM_MAX_BAUD			4000000
+#define SERCAM_MAX_BAUD			12000000
 /* Hello attempts per rate while scanning. */
 #define SERCAM_HELLO_TRIES		2
 /* Reset pulse and the time a camera takes to boot after it. */
@@ -36,7 +36,7 @@
 /* At probe a camera may be finishing a whole image an earlier driver asked for. */
 #define SERCAM_PROBE_QUIET_MAX_MS	30000
 /* The default mode's typical frame arrives within this, at the link's rate. */
-#define SERCAM_DEFAULT_FRAME_MS		1000
+#define SERCAM_DEFAULT_FRAME_MS		1500
 /* An absent camera is looked for again after this, doubling up to the max. */
 #define SERCAM_BACKOFF_MIN_MS		1000
 #define SERCAM_BACKOFF_MAX_MS		8000
@@ -475,6 +475,12 @@ static int sercam_parse_bus(struct sercam_bus *bus)
 				f->max_rates);
 	if (ret)
 		return ret;
+	if (bus->max_baud && !f->ops->set_rate) {
+		dev_err(bus->dev,
+			"max-speed = %u: a %s camera cannot be switched to another rate\n",
+			bus->max_baud, f->name);
+		return -EINVAL;
+	}
 
 	device_for_each_child_node_scoped(bus->dev, child) {
 		ret = fwnode_property_read_u32(child, "reg", &addr);

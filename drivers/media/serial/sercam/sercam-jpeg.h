@@ -2,8 +2,9 @@
 /*
  * sercam - serial cameras as V4L2 devices: the JPEG marker walk
  *
- * Pure code shared by the families (no I/O, no allocation, no locking),
- * built into sercam.ko, the KUnit suites and the host fuzzers.
+ * Pure code shared by the families (no I/O, no allocation, no locking), a
+ * module of its own (sercam-jpeg.ko) that the families and the KUnit
+ * suites use; built into the host tests and fuzzers.
  *
  * A JPEG is SOI (FF D8), then marker segments, each FF xx and a 16-bit
  * big-endian length that counts itself, up to SOS (FF DA), whose header

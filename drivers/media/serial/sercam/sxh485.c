@@ -900,7 +900,9 @@ static int sxh485_probe_cam(struct sercam_camera *cam)
 	sc->want_contrast = SXH485_LEVEL_NEUTRAL;
 	sc->want_comp = SXH485_COMPRESSION_DEFAULT;
 	sc->pkt_target = SXH485_PKT_SIZE_MAX;
-	if (!fwnode_property_read_string(cam->fwnode, "sxh,transfer", &mode)) {
+	/* a camera's own node, else the bus node (it applies to all then) */
+	if (!fwnode_property_read_string(cam->fwnode, "sxh,transfer", &mode) ||
+	    !device_property_read_string(cam->dev, "sxh,transfer", &mode)) {
 		i = match_string(sxh485_transfer_names,
 				 ARRAY_SIZE(sxh485_transfer_names), mode);
 		if (i < 0) {
