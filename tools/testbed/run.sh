@@ -77,6 +77,30 @@ guest_run() {
 	$(guest_cmd "$@")
 }
 
+# stream_run FRAMING TAP: the JPEG stream family's plan for one framing,
+# camemu playing a camera that streams 320x240 JPEGs at 230400 baud; the
+# markers run's frames carry an EXIF thumbnail, the length run's restart
+# markers.
+stream_run() {
+	local framing=$1 dir=$SERCAM_BUILD/stream-$1
+	local extra=()
+
+	case $framing in
+	markers) extra=(--camemu-arg=--exif --camemu-arg=1) ;;
+	length) extra=(--camemu-arg=--restart --camemu-arg=4) ;;
+	esac
+	rm -rf "$dir" && mkdir -p "$dir"
+	sed "s/openmv,framing = \"jpeg\"/openmv,framing = \"$framing\"/" \
+		"$SERCAM_TOP/dts/qemu-virt-stream.dtso" >"$dir/overlay.dtso"
+	guest_run "stream-$framing" "$dir/guest" --rate 230400 \
+		--overlay "$dir/overlay.dtso" \
+		--camemu-arg=--family --camemu-arg=stream \
+		--camemu-arg=--framing --camemu-arg="$framing" \
+		--camemu-arg=--res --camemu-arg=320x240 \
+		"${extra[@]}" >/dev/null 2>&1
+	python3 "$tb/verdict.py" --tap "$dir" >"$2"
+}
+
 # The host tests. The fuzzing pass is bounded by time, not work, so it
 # runs beside the rest (after the emulator's tests, which time its wire,
 # and the protocol tests, whose build shares a header link with it); the
@@ -140,6 +164,11 @@ check)
 			--camemu-arg=--camera --camemu-arg=addr=1 \
 			--camemu-arg=--camera --camemu-arg=addr=2 >/dev/null 2>&1
 		python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/rs485" >"$res/host/rs485.tap"
+		# the JPEG stream family, one boot per framing (the framing is
+		# the devicetree's): exact frames, faults, traps
+		for framing in jpeg markers length; do
+			stream_run "$framing" "$res/host/stream-$framing.tap"
+		done
 		wait "$fuzz_pid" || true
 		tb_log "side runs done at $(($(date +%s) - start)) s"
 	) &

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sercam_stream - a camera that streams JPEG frames unasked (the JPEG
+ * stream family), against the emulator's stream personality
+ *
+ *   sercam_stream clean N          N good frames, each byte for byte a frame
+ *                                  the camera sent whole, in order; sequence
+ *                                  gaps are exactly the frames that went by
+ *   sercam_stream drops            frames sent while no buffer was queued
+ *                                  are dropped, counted and show as gaps
+ *   sercam_stream fault SPEC N     with an emulator fault on for N buffers:
+ *                                  no frame it spoiled is delivered good,
+ *                                  and good frames follow once it is off
+ *   sercam_stream resize WxH       the camera changes its frame size:
+ *                                  V4L2_EVENT_SOURCE_CHANGE, G_FMT follows,
+ *                                  the new frames are whole
+ *
+ * The emulator's manifest lists every frame it put on the wire with its
+ * SHA-256 and whether it went out intact.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "sercam_test.h"
+
+#define DQ_MS	15000
+
+static struct cam c;
+
+/* The manifest frame (by index) these bytes are, searching after @from. */
+static int find_frame(const struct emu_frame *f, int n, const void *data,
+		      size_t len, int from)
+{
+	uint8_t sha[32];
+	int i;
+
+	sha256(data, len, sha);
+	for (i = from; i < n; i++)
+		if (f[i].size == (long)len && !memcmp(f[i].sha, sha, 32))
+			return i;
+	return -1;
+}
+
+struct got {
+	int good, bad, wrong, spoiled_good;
+	int last_idx;
+	unsigned int last_seq;
+	int seq_ok;
+	int w, h;	/* of the last good frame, decoded */
+};
+
+/*
+ * Dequeue @count buffers (requeueing each), checking every good one against
+ * the manifest fetched afterwards: it must be an intact frame, later than
+ * the one before; with @seq, the sequence must advance as the manifest.
+ */
+static void collect(int count, struct got *g, bool seq)
+{
+	struct v4l2_buffer b;
+	struct emu_frame *f;
+	struct {
+		void *data;
+		size_t len;
+		unsigned int seq;
+		bool error;
+	} *bufs = calloc(count, sizeof(*bufs));
+	int i, n, idx, comps;
+
+	memset(g, 0, sizeof(*g));
+	g->last_idx = -1;
+	g->seq_ok = 1;
+	for (i = 0; i < count; i++) {
+		if (cam_dqbuf(&c, &b, DQ_MS))
+			break;
+		bufs[i].error = b.flags & V4L2_BUF_FLAG_ERROR;
+		bufs[i].seq = b.sequence;
+		bufs[i].len = b.bytesused;
+		bufs[i].data = malloc(b.bytesused + 1);
+		memcpy(bufs[i].data, c.bufs[b.index].start, b.bytesused);
+		cam_qbuf(&c, b.index);
+	}
+	count = i;
+	n = emu_frames(&f);
+	for (i = 0; i < count; i++) {
+		if (bufs[i].error) {
+			g->bad++;
+			continue;
+		}
+		idx = find_frame(f, n, bufs[i].data, bufs[i].len,
+				 g->last_idx + 1);
+		if (idx < 0) {
+			g->wrong++;
+			ksft_print_msg("buffer %d (seq %u, %zu bytes) is no frame the camera sent\n",
+				       i, bufs[i].seq, bufs[i].len);
+			continue;
+		}
+		if (!f[idx].intact) {
+			g->spoiled_good++;
+			ksft_print_msg("buffer %d is frame %ld, which went out spoiled\n",
+				       i, f[idx].n);
+		}
+		if (seq && g->last_idx >= 0 &&
+		    bufs[i].seq - g->last_seq != (unsigned int)(idx - g->last_idx)) {
+			g->seq_ok = 0;
+			ksft_print_msg("sequence %u -> %u but camera frames #%d -> #%d\n",
+				       g->last_seq, bufs[i].seq, g->last_idx, idx);
+		}
+		g->last_idx = idx;
+		g->last_seq = bufs[i].seq;
+		g->good++;
+		if (jpeg_check(bufs[i].data, bufs[i].len, &g->w, &g->h, &comps))
+			g->wrong++;
+	}
+	for (i = 0; i < count; i++)
+		free(bufs[i].data);
+	free(bufs);
+	free(f);
+}
+
+static void test_clean(int count)
+{
+	struct got g;
+
+	ksft_set_plan(4);
+	if (cam_start(&c, 4, V4L2_MEMORY_MMAP))
+		ksft_exit_fail_msg("start streaming\n");
+	collect(count, &g, true);
+	ksft_test_result(g.good == count && !g.bad,
+			 "%d of %d buffers good, %d errors\n", g.good, count,
+			 g.bad);
+	ksft_test_result(!g.wrong && !g.spoiled_good,
+			 "each is byte for byte a frame the camera sent whole, in order, and decodes\n");
+	ksft_test_result(g.seq_ok && g.good > 1,
+			 "sequence numbers advance with the camera's frames\n");
+	ioctl(c.fd, VIDIOC_G_FMT, &c.fmt);
+	ksft_test_result(g.good && c.fmt.fmt.pix.width == (unsigned int)g.w &&
+			 c.fmt.fmt.pix.height == (unsigned int)g.h,
+			 "G_FMT reports the frames' size, %ux%u\n",
+			 c.fmt.fmt.pix.width, c.fmt.fmt.pix.height);
+	cam_stop(&c);
+}
+
+static void test_drops(void)
+{
+	long long dropped = cam_stat(&c, "dropped");
+	struct v4l2_buffer b[2];
+	char st[EMU_LINE];
+	struct got g;
+	int i;
+
+	ksft_set_plan(3);
+	if (cam_start(&c, 2, V4L2_MEMORY_MMAP))
+		ksft_exit_fail_msg("start streaming\n");
+	/* hold both buffers while the camera writes three more frames */
+	for (i = 0; i < 2; i++)
+		if (cam_dqbuf(&c, &b[i], DQ_MS))
+			ksft_exit_fail_msg("no frame\n");
+	emu_do("stats clear");
+	if (emu_cmd(st, sizeof(st), NULL, NULL, "wait-frames 3 20000"))
+		ksft_exit_fail_msg("the camera wrote no frames: %s\n", st);
+	for (i = 0; i < 2; i++)
+		cam_qbuf(&c, b[i].index);
+	collect(4, &g, true);
+	ksft_test_result(g.good >= 3 && !g.wrong && !g.spoiled_good,
+			 "frames after the pause are the camera's (%d good)\n",
+			 g.good);
+	ksft_test_result(g.seq_ok,
+			 "sequence numbers count the frames no buffer took\n");
+	ksft_test_result(cam_stat(&c, "dropped") - dropped >= 2,
+			 "the dropped frames are counted (%lld)\n",
+			 cam_stat(&c, "dropped") - dropped);
+	cam_stop(&c);
+}
+
+static void test_fault(const char *spec, int count)
+{
+	struct got g, after;
+	long long before[3];
+	const char *names[] = { "truncated", "bad_jpeg", "bad_framing" };
+	int i;
+
+	ksft_set_plan(3);
+	for (i = 0; i < 3; i++)
+		before[i] = cam_stat(&c, names[i]);
+	if (cam_start(&c, 4, V4L2_MEMORY_MMAP))
+		ksft_exit_fail_msg("start streaming\n");
+	emu_do("fault %s", spec);
+	collect(count, &g, false);
+	emu_do("fault clear");
+	ksft_print_msg("with '%s': %d good, %d errors; truncated +%lld, bad_jpeg +%lld, bad_framing +%lld\n",
+		       spec, g.good, g.bad,
+		       cam_stat(&c, names[0]) - before[0],
+		       cam_stat(&c, names[1]) - before[1],
+		       cam_stat(&c, names[2]) - before[2]);
+	ksft_test_result(!g.wrong && !g.spoiled_good,
+			 "%s: no spoiled frame delivered as good (%d good, %d errors)\n",
+			 spec, g.good, g.bad);
+	collect(3, &after, false);
+	ksft_test_result(after.good >= 2 && !after.wrong && !after.spoiled_good,
+			 "%s: fault off, whole frames again (%d good)\n", spec,
+			 after.good);
+	ksft_test_result(g.good + g.bad > 0, "%s: the stream went on under the fault\n",
+			 spec);
+	cam_stop(&c);
+}
+
+static void test_resize(const char *size)
+{
+	struct v4l2_event_subscription sub = {
+		.type = V4L2_EVENT_SOURCE_CHANGE,
+	};
+	struct v4l2_event ev;
+	struct got g;
+	unsigned int w, h;
+	char was[32];
+	char st[EMU_LINE];
+	bool event = false;
+
+	ksft_set_plan(3);
+	sscanf(size, "%ux%u", &w, &h);
+	emu_cmd(st, sizeof(st), NULL, NULL, "status");
+	sscanf(strstr(st, "res=") ? strstr(st, "res=") + 4 : "", "%31s", was);
+	if (ioctl(c.fd, VIDIOC_SUBSCRIBE_EVENT, &sub))
+		ksft_exit_fail_msg("VIDIOC_SUBSCRIBE_EVENT: %s\n", strerror(errno));
+	if (cam_start(&c, 4, V4L2_MEMORY_MMAP))
+		ksft_exit_fail_msg("start streaming\n");
+	collect(2, &g, false);
+	emu_do("set res %s", size);
+	/* the frame under way keeps the old size; then the new one comes */
+	collect(4, &g, false);
+	while (!ioctl(c.fd, VIDIOC_DQEVENT, &ev))
+		event |= ev.type == V4L2_EVENT_SOURCE_CHANGE &&
+			 (ev.u.src_change.changes & V4L2_EVENT_SRC_CH_RESOLUTION);
+	ksft_test_result(event, "V4L2_EVENT_SOURCE_CHANGE (resolution) raised\n");
+	ioctl(c.fd, VIDIOC_G_FMT, &c.fmt);
+	ksft_test_result(c.fmt.fmt.pix.width == w && c.fmt.fmt.pix.height == h,
+			 "G_FMT now reports %ux%u\n", c.fmt.fmt.pix.width,
+			 c.fmt.fmt.pix.height);
+	ksft_test_result(g.good >= 2 && !g.wrong && !g.spoiled_good,
+			 "the frames at the new size are the camera's (%d good)\n",
+			 g.good);
+	cam_stop(&c);
+	emu_do("set res %s", was);
+}
+
+int main(int argc, char **argv)
+{
+	ksft_print_header();
+	if (argc < 2)
+		ksft_exit_fail_msg("usage: %s clean N | drops | fault SPEC N | resize WxH\n",
+				   argv[0]);
+	if (cam_open(&c))
+		ksft_exit_fail_msg("no sercam video node\n");
+	if (!strcmp(argv[1], "clean"))
+		test_clean(argc > 2 ? atoi(argv[2]) : 8);
+	else if (!strcmp(argv[1], "drops"))
+		test_drops();
+	else if (!strcmp(argv[1], "fault") && argc > 3)
+		test_fault(argv[2], atoi(argv[3]));
+	else if (!strcmp(argv[1], "resize") && argc > 2)
+		test_resize(argv[2]);
+	else
+		ksft_exit_fail_msg("unknown test %s\n", argv[1]);
+	cam_close(&c);
+	ksft_finished();
+}
