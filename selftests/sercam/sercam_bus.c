@@ -92,18 +92,6 @@ static void wait_mid_image(void)
 		;
 }
 
-static const char *serdev_name(void)
-{
-	static char name[64];
-	glob_t g;
-
-	if (glob("/sys/bus/serial/drivers/sercam_sxh485/serial*", 0, NULL, &g))
-		return NULL;
-	snprintf(name, sizeof(name), "%s", strrchr(g.gl_pathv[0], '/') + 1);
-	globfree(&g);
-	return name;
-}
-
 static void test_block(void)
 {
 	const char *dev = serdev_name();

@@ -190,18 +190,6 @@ static void silent_camera(void)
 	emu_do("plug");
 }
 
-static const char *serdev_name(void)
-{
-	static char name[64];
-	glob_t g;
-
-	if (glob("/sys/bus/serial/drivers/sercam_sxh485/serial*", 0, NULL, &g))
-		return NULL;
-	snprintf(name, sizeof(name), "%s", strrchr(g.gl_pathv[0], '/') + 1);
-	globfree(&g);
-	return name;
-}
-
 /* Child: stream until the node goes away; exit 0 if it saw an error. */
 static void streamer(void)
 {

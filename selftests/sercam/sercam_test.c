@@ -566,6 +566,18 @@ out:
 	return ret;
 }
 
+const char *serdev_name(void)
+{
+	static char name[64];
+	glob_t g;
+
+	if (glob("/sys/bus/serial/drivers/sercam_sxh485/serial*", 0, NULL, &g))
+		return NULL;
+	snprintf(name, sizeof(name), "%s", strrchr(g.gl_pathv[0], '/') + 1);
+	globfree(&g);
+	return name;
+}
+
 double now_s(void)
 {
 	struct timespec ts;

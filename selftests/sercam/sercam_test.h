@@ -108,6 +108,8 @@ const struct emu_frame *frame_match(const struct emu_frame *f, int n,
 int jpeg_check(const void *data, size_t len, int *w, int *h, int *comps);
 
 double now_s(void);
+/* The serdev device the SXH485 driver is bound to (for unbind/bind). */
+const char *serdev_name(void);
 /* The debugfs counter @name of the camera behind @c, or -1. */
 long long cam_stat(struct cam *c, const char *name);
 
