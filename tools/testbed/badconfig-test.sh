@@ -14,7 +14,7 @@ tb=$(dirname "$0")
 # name | sed expression applied to the overlay | expected kernel message
 cases=(
 	"current-speed missing|/current-speed = <[0-9]*>;/d|current-speed missing: the cameras' power-on baud rate is required"
-	"current-speed 0|s/current-speed = <[0-9]*>/current-speed = <0>/|current-speed = 0: not a UART rate (1200..4000000)"
+	"current-speed 0|s/current-speed = <[0-9]*>/current-speed = <0>/|current-speed = 0: not a UART rate (1200..12000000)"
 	"absurd current-speed|s/current-speed = <[0-9]*>/current-speed = <99999999>/|current-speed = 99999999: not a UART rate"
 	"max-speed the camera cannot switch to|s/sxh,address/max-speed = <230400>;\n\t\tsxh,address/|max-speed = 230400: a SXH485 camera cannot be switched to that rate"
 	"address 0|s/sxh,address = <1>/sxh,address = <0>/|camera address 0 is not in 1..254"
