@@ -11,6 +11,11 @@
  *   sercam_stream fault SPEC N     with an emulator fault on for N buffers:
  *                                  no frame it spoiled is delivered good,
  *                                  and good frames follow once it is off
+ *   sercam_stream unplug           the camera goes silent mid-frame and
+ *                                  comes back: the frame it cut is never
+ *                                  good, and whole frames follow (length
+ *                                  framing: in the others bytes lost inside
+ *                                  a frame's data cannot be seen)
  *   sercam_stream resize WxH       the camera changes its frame size:
  *                                  V4L2_EVENT_SOURCE_CHANGE, G_FMT follows,
  *                                  the new frames are whole
@@ -207,6 +212,25 @@ static void test_fault(const char *spec, int count)
 	cam_stop(&c);
 }
 
+static void test_unplug(void)
+{
+	struct got g;
+
+	ksft_set_plan(2);
+	if (cam_start(&c, 4, V4L2_MEMORY_MMAP))
+		ksft_exit_fail_msg("start streaming\n");
+	collect(2, &g, false);
+	/* the camera writes a frame at any time: this cuts one */
+	emu_do("unplug");
+	emu_do("plug");
+	collect(4, &g, false);
+	ksft_test_result(!g.wrong && !g.spoiled_good,
+			 "no frame the unplugging spoiled is delivered good (%d good, %d errors)\n",
+			 g.good, g.bad);
+	ksft_test_result(g.good >= 2, "whole frames follow (%d)\n", g.good);
+	cam_stop(&c);
+}
+
 static void test_resize(const char *size)
 {
 	struct v4l2_event_subscription sub = {
@@ -250,7 +274,7 @@ int main(int argc, char **argv)
 {
 	ksft_print_header();
 	if (argc < 2)
-		ksft_exit_fail_msg("usage: %s clean N | drops | fault SPEC N | resize WxH\n",
+		ksft_exit_fail_msg("usage: %s clean N | drops | fault SPEC N | unplug | resize WxH\n",
 				   argv[0]);
 	if (cam_open(&c))
 		ksft_exit_fail_msg("no sercam video node\n");
@@ -260,6 +284,8 @@ int main(int argc, char **argv)
 		test_drops();
 	else if (!strcmp(argv[1], "fault") && argc > 3)
 		test_fault(argv[2], atoi(argv[3]));
+	else if (!strcmp(argv[1], "unplug"))
+		test_unplug();
 	else if (!strcmp(argv[1], "resize") && argc > 2)
 		test_resize(argv[2]);
 	else

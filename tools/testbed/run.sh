@@ -77,12 +77,13 @@ guest_run() {
 	$(guest_cmd "$@")
 }
 
-# stream_run FRAMING TAP: the JPEG stream family's plan for one framing,
+# stream_run FRAMING TAP [PLAN]: the JPEG stream family's plan for one
+# framing (PLAN: stream-FRAMING unless named),
 # camemu playing a camera that streams 320x240 JPEGs at 230400 baud; the
 # markers run's frames carry an EXIF thumbnail, the length run's restart
 # markers.
 stream_run() {
-	local framing=$1 dir=$SERCAM_BUILD/stream-$1
+	local framing=$1 dir=$SERCAM_BUILD/stream-$1 plan=${3:-stream-$1}
 	local extra=()
 
 	case $framing in
@@ -92,7 +93,7 @@ stream_run() {
 	rm -rf "$dir" && mkdir -p "$dir"
 	sed "s/openmv,framing = \"jpeg\"/openmv,framing = \"$framing\"/" \
 		"$SERCAM_TOP/dts/qemu-virt-stream.dtso" >"$dir/overlay.dtso"
-	guest_run "stream-$framing" "$dir/guest" --rate 230400 \
+	guest_run "$plan" "$dir/guest" --rate 230400 \
 		--overlay "$dir/overlay.dtso" \
 		--camemu-arg=--family --camemu-arg=stream \
 		--camemu-arg=--framing --camemu-arg="$framing" \
@@ -196,6 +197,9 @@ check-long)
 	rm -rf "$res"
 	rc=0
 	guest_run long "$res/guest" --rate 230400 --timeout 14400 || rc=$?
+	# the JPEG stream family's long rows, on a guest of its own
+	mkdir -p "$res/host"
+	stream_run jpeg "$res/host/stream-long.tap" stream-long
 	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
 	splats=$(grep -c '^kernel log:' "$res/verdict.txt" || true)
 	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
