@@ -292,11 +292,21 @@ static void sercam_capture_work(struct work_struct *work)
 {
 	struct sercam_cam *cam = container_of(to_delayed_work(work),
 					      struct sercam_cam, capture_work);
-	unsigned long delay = 0;
+	unsigned long delay = 0, retry_at = READ_ONCE(cam->c.retry_at);
 	struct sercam_buffer *buf;
 	struct sercam_frame f;
 	int ret;
 
+	/*
+	 * An absent camera is not looked for before its time, and its
+	 * application gets one error buffer per look, not a stream of them
+	 * as fast as it queues (which would take the CPU from the bus).
+	 */
+	if (!READ_ONCE(cam->c.present) && time_before(jiffies, retry_at)) {
+		queue_delayed_work(cam->wq, &cam->capture_work,
+				   retry_at - jiffies);
+		return;
+	}
 	buf = sercam_take_buffer(cam);
 	if (!buf)
 		return;
@@ -308,13 +318,10 @@ static void sercam_capture_work(struct work_struct *work)
 		return;
 	}
 	sercam_complete(cam, &f, ret);
-	/*
-	 * The next buffer, after what the other cameras queued meanwhile; a
-	 * camera that is not there is not looked for again before its time.
-	 */
-	if (ret && !READ_ONCE(cam->c.present) &&
-	    time_before(jiffies, READ_ONCE(cam->c.retry_at)))
-		delay = READ_ONCE(cam->c.retry_at) - jiffies;
+	/* the next buffer, after what the other cameras queued meanwhile */
+	retry_at = READ_ONCE(cam->c.retry_at);
+	if (ret && !READ_ONCE(cam->c.present) && time_before(jiffies, retry_at))
+		delay = retry_at - jiffies;
 	queue_delayed_work(cam->wq, &cam->capture_work, delay);
 }
 
