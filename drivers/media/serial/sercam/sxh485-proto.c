@@ -391,6 +391,29 @@ static size_t sxh485_payload(struct sxh485_parser *p, const u8 *buf,
 }
 
 /**
+ * sxh485_parser_left() - how much of the awaited frame is still to come
+ * @p: parser
+ *
+ * Return: once the header of a frame that matches the expectation so far
+ * is in, its payload bytes not yet received plus its CRC; else 0.
+ */
+u32 sxh485_parser_left(const struct sxh485_parser *p)
+{
+	if (!p->matching)
+		return 0;
+	switch (p->state) {
+	case SXH485_ST_PAYLOAD:
+		return p->len - p->pos + SXH485_CRC_LEN;
+	case SXH485_ST_CRC0:
+		return SXH485_CRC_LEN;
+	case SXH485_ST_CRC1:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/**
  * sxh485_parse() - feed received bytes to the parser
  * @p: parser
  * @buf: received bytes

@@ -195,5 +195,6 @@ void sxh485_parser_reset(struct sxh485_parser *p,
 			 const struct sxh485_expect *exp);
 size_t sxh485_parse(struct sxh485_parser *p, const u8 *buf, size_t len,
 		    enum sxh485_event *ev);
+u32 sxh485_parser_left(const struct sxh485_parser *p);
 
 #endif /* _SXH485_PROTO_H */

@@ -98,6 +98,7 @@ static const char *const sxh485_transfer_names[] = {
  * @head: first payload bytes of the reply
  * @head_got: valid bytes in @head
  * @len: the reply's payload length
+ * @sized: the exchange's deadline was set from the reply's length
  */
 struct sxh485_reply {
 	struct sercam_camera *cam;
@@ -107,6 +108,7 @@ struct sxh485_reply {
 	u8 head[SXH485_HEAD_MAX];
 	u8 head_got;
 	u32 len;
+	bool sized;
 };
 
 /**
@@ -206,6 +208,14 @@ static void sxh485_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 		len -= n;
 		switch (ev) {
 		case SXH485_EV_NONE:
+			/*
+			 * The header says how long the reply is: it may take
+			 * that long, not the worst case of the largest image.
+			 */
+			if (!r->sized && sxh485_parser_left(p)) {
+				sercam_xfer_extend(x, sxh485_parser_left(p));
+				r->sized = true;
+			}
 			break;
 		case SXH485_EV_FRAME:
 		case SXH485_EV_OTHER:
@@ -267,6 +277,7 @@ static int sxh485_xfer(struct sercam_camera *cam, u8 cmd, const u8 *params,
 	r->exp.cmd = cmd;
 	r->head_got = 0;
 	r->len = 0;
+	r->sized = false;
 	sxh485_parser_reset(&r->parser, &r->exp);
 	ret = claimed ? sercam_link_xfer_claimed(link, &x) :
 			sercam_link_xfer(link, &x);

@@ -156,6 +156,36 @@ static void parse_packet_into_buffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, data[5], 0xa5);
 }
 
+/* Mid-frame, the parser says how much of the awaited frame is to come. */
+static void parse_left(struct kunit *test)
+{
+	u8 data[8];
+	struct sxh485_expect exp = {
+		.addr = 1, .cmd = 0x31, .match = { 0, 2, 0 }, .match_len = 3,
+		.head_len = 3, .data = data, .data_len = 5,
+	};
+	struct sxh485_expect other = exp;
+	struct sxh485_parser p = { };
+	enum sxh485_event ev;
+
+	fix_crc(pkt_reply, sizeof(pkt_reply));
+	sxh485_parser_reset(&p, &exp);
+	KUNIT_EXPECT_EQ(test, sxh485_parser_left(&p), 0);
+	/* header (6) and 3 payload bytes: 8 - 3 payload + 2 CRC to come */
+	sxh485_parse(&p, pkt_reply, 9, &ev);
+	KUNIT_EXPECT_EQ(test, ev, SXH485_EV_NONE);
+	KUNIT_EXPECT_EQ(test, sxh485_parser_left(&p), 7);
+	sxh485_parse(&p, pkt_reply + 9, 5, &ev);
+	KUNIT_EXPECT_EQ(test, sxh485_parser_left(&p), 2);
+	sxh485_parse(&p, pkt_reply + 14, 1, &ev);
+	KUNIT_EXPECT_EQ(test, sxh485_parser_left(&p), 1);
+	/* a frame for another command: nothing awaited is coming */
+	other.cmd = 0x30;
+	sxh485_parser_reset(&p, &other);
+	sxh485_parse(&p, pkt_reply, 9, &ev);
+	KUNIT_EXPECT_EQ(test, sxh485_parser_left(&p), 0);
+}
+
 static void parse_other_packet_not_stored(struct kunit *test)
 {
 	u8 data[8];
@@ -442,6 +472,7 @@ static struct kunit_case sxh485_proto_cases[] = {
 	KUNIT_CASE(encode_bounds),
 	KUNIT_CASE(parse_manual_reply),
 	KUNIT_CASE(parse_packet_into_buffer),
+	KUNIT_CASE(parse_left),
 	KUNIT_CASE(parse_other_packet_not_stored),
 	KUNIT_CASE(parse_wrong_address_and_command),
 	KUNIT_CASE(parse_swapped_header),
