@@ -224,6 +224,15 @@ static size_t stream_hunt_soi(struct stream_parser *p, const u8 *buf,
 				if (length)
 					p->stats.skipped -= 4;
 				p->ff = false;
+				/*
+				 * Right after an EOI (or the first thing seen):
+				 * a frame boundary, not a thumbnail inside a frame
+				 */
+				if (!p->tail_len ||
+				    (p->tail_len >= 2 &&
+				     p->tail[p->tail_len - 2] == 0xff &&
+				     p->tail[p->tail_len - 1] == 0xd9))
+					p->synced = true;
 				stream_soi(p, want);
 				return i + 1;
 			}

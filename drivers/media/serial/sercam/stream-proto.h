@@ -22,9 +22,10 @@
  *
  * Back-to-back JPEGs have no frame boundary but the JPEGs themselves: a
  * receiver that starts (or lost its place) in the middle of a frame may
- * take an EXIF thumbnail inside it for a frame. So in the jpeg framing the
- * first JPEG found when not in step is skipped, not delivered: the parser
- * is in step once a JPEG ended where the next one begins.
+ * take an EXIF thumbnail inside it for a frame. So in the jpeg framing a
+ * JPEG found when not in step is skipped, not delivered, unless it starts
+ * right after an EOI (or is the first thing seen): the parser is in step
+ * again once a JPEG ended where the next one begins.
  *
  * Copyright (C) 2026 The sercam authors
  */

@@ -206,13 +206,16 @@ static void feed(struct kunit *test, struct stream_parser *p, const u8 *s,
 static const size_t chunks[] = { 1, 3, 7, 64, 4096 };
 
 /*
- * Back-to-back JPEGs: a parser out of step skips the first JPEG it meets
- * (it may be a thumbnail inside a frame). Streams start with one.
+ * Back-to-back JPEGs: a parser out of step skips a JPEG that does not
+ * start right after an EOI (it may be a thumbnail inside a frame). Streams
+ * start with noise and one such JPEG.
  */
 static size_t sync_frame(u8 *s, enum stream_framing f)
 {
-	return f == STREAM_FRAMING_JPEG ? make_jpeg(s, 32, 32, true, false, 99) :
-					  0;
+	if (f != STREAM_FRAMING_JPEG)
+		return 0;
+	memcpy(s, "xyz12", 5);
+	return 5 + make_jpeg(s + 5, 32, 32, true, false, 99);
 }
 
 static void init(struct stream_parser *p, enum stream_framing f)
@@ -412,6 +415,16 @@ static void framings_thumbnail(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, g->ev[0], STREAM_EV_FRAME);
 	KUNIT_EXPECT_EQ(test, g->len[0], nb);
 	KUNIT_EXPECT_MEMEQ(test, g->frame[0], b, nb);
+	KUNIT_EXPECT_EQ(test, p.stats.unsynced, 1);
+
+	/* from inside A's scan: B follows A's EOI, it is taken at once */
+	len = put(s, 0, a + na - 40, 40);
+	len = put(s, len, b, nb);
+	init(&p, STREAM_FRAMING_JPEG);
+	feed(test, &p, s, len, 7, JMAX, g);
+	KUNIT_ASSERT_EQ(test, g->n, 1);
+	KUNIT_EXPECT_MEMEQ(test, g->frame[0], b, nb);
+	KUNIT_EXPECT_EQ(test, p.stats.unsynced, 0);
 }
 
 static void framings_config(struct kunit *test)
