@@ -253,8 +253,11 @@ static void test_resize(const char *size)
 		ksft_exit_fail_msg("start streaming\n");
 	collect(2, &g, false);
 	emu_do("set res %s", size);
-	/* the frame under way keeps the old size; then the new one comes */
-	collect(4, &g, false);
+	/*
+	 * The frames already in the queued buffers, and the one under way,
+	 * keep the old size; eight buffers hold the new one for sure.
+	 */
+	collect(8, &g, false);
 	while (!ioctl(c.fd, VIDIOC_DQEVENT, &ev))
 		event |= ev.type == V4L2_EVENT_SOURCE_CHANGE &&
 			 (ev.u.src_change.changes & V4L2_EVENT_SRC_CH_RESOLUTION);
@@ -263,9 +266,10 @@ static void test_resize(const char *size)
 	ksft_test_result(c.fmt.fmt.pix.width == w && c.fmt.fmt.pix.height == h,
 			 "G_FMT now reports %ux%u\n", c.fmt.fmt.pix.width,
 			 c.fmt.fmt.pix.height);
-	ksft_test_result(g.good >= 2 && !g.wrong && !g.spoiled_good,
-			 "the frames at the new size are the camera's (%d good)\n",
-			 g.good);
+	ksft_test_result(g.good >= 2 && !g.wrong && !g.spoiled_good &&
+			 g.w == (int)w && g.h == (int)h,
+			 "the frames are the camera's, the last at %dx%d (%d good)\n",
+			 g.w, g.h, g.good);
 	cam_stop(&c);
 	emu_do("set res %s", was);
 }
