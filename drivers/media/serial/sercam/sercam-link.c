@@ -401,6 +401,9 @@ int sercam_link_send_claimed(struct sercam_link *link, const u8 *tx,
 	ssize_t ret;
 
 	lockdep_assert_held(&link->lock);
+	/* a closed UART (the bus is suspended) takes nothing */
+	if (!link->open)
+		return -EIO;
 	if (link->line_dirty) {
 		ret = sercam_link_wait_quiet(link, sercam_link_quiet_us(link),
 					     SERCAM_QUIET_MAX_MS, stop);
@@ -518,6 +521,11 @@ int sercam_link_set_baud_claimed(struct sercam_link *link, u32 baud)
 	/* reprogramming a UART to the rate it has can glitch the line */
 	if (baud == link->baud)
 		return 0;
+	if (!link->open) {
+		/* set when the UART opens */
+		WRITE_ONCE(link->baud, baud);
+		return 0;
+	}
 	link->ops->wait_sent(link, msecs_to_jiffies(SERCAM_WRITE_TIMEOUT_MS));
 	got = link->ops->set_baud(link, baud);
 	if (abs((int)got - (int)baud) >
@@ -531,6 +539,70 @@ int sercam_link_set_baud_claimed(struct sercam_link *link, u32 baud)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(sercam_link_set_baud_claimed);
+
+/**
+ * sercam_link_open() - open the UART (probe, runtime resume)
+ * @link: the link
+ *
+ * Waits for the link's owner, if any. The line runs at the rate it ran at
+ * when it was closed, once one was set.
+ *
+ * Context: process context.
+ * Return: 0 (also when already open), or a negative errno.
+ */
+int sercam_link_open(struct sercam_link *link)
+{
+	int ret = 0;
+
+	mutex_lock(&link->lock);
+	if (link->open)
+		goto out;
+	ret = link->ops->open(link);
+	if (ret)
+		goto out;
+	if (link->baud)
+		link->ops->set_baud(link, link->baud);
+	link->line_dirty = false;
+	WRITE_ONCE(link->open, true);
+out:
+	mutex_unlock(&link->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(sercam_link_open);
+
+/**
+ * sercam_link_close() - close the UART (runtime suspend, unbind)
+ * @link: the link
+ *
+ * Waits for the link's owner to finish (callers stop the users first).
+ * Until sercam_link_open(), requests fail with -EIO and received bytes,
+ * if any, are dropped.
+ *
+ * Context: process context.
+ */
+void sercam_link_close(struct sercam_link *link)
+{
+	mutex_lock(&link->lock);
+	if (link->open) {
+		link->ops->close(link);
+		WRITE_ONCE(link->open, false);
+	}
+	mutex_unlock(&link->lock);
+}
+EXPORT_SYMBOL_GPL(sercam_link_close);
+
+/**
+ * sercam_link_is_open() - whether the UART is open
+ * @link: the link
+ *
+ * Context: any; a snapshot.
+ * Return: true while open.
+ */
+bool sercam_link_is_open(const struct sercam_link *link)
+{
+	return READ_ONCE(link->open);
+}
+EXPORT_SYMBOL_GPL(sercam_link_is_open);
 
 /**
  * sercam_link_set_turnaround() - silence the cameras need before a request

@@ -120,8 +120,12 @@ struct sercam_xfer {
  * @wait_sent: wait until written bytes have left the UART, at most
  *	@timeout jiffies
  * @name: the UART's name, for messages
+ * @open: open the UART (8N1, no flow control); 0 or a negative errno
+ * @close: close it
  *
- * Context: process context, with the link claimed (sercam_link_claim()).
+ * Context: process context, with the link claimed (sercam_link_claim()),
+ * or (@open, @close) with its lock held by sercam_link_open() and
+ * sercam_link_close().
  */
 struct sercam_link_ops {
 	ssize_t (*write)(struct sercam_link *link, const u8 *buf, size_t len,
@@ -129,6 +133,8 @@ struct sercam_link_ops {
 	unsigned int (*set_baud)(struct sercam_link *link, unsigned int baud);
 	void (*wait_sent)(struct sercam_link *link, long timeout);
 	const char *(*name)(struct sercam_link *link);
+	int (*open)(struct sercam_link *link);
+	void (*close)(struct sercam_link *link);
 };
 
 /**
@@ -160,7 +166,9 @@ struct sercam_link_stats {
  * @xfer: the exchange waiting for its reply, or NULL
  * @listen: where bytes go when no exchange waits, or NULL (dropped)
  * @listen_ctx: context for @listen
- * @baud: current line rate (read without @lock with sercam_link_baud())
+ * @baud: current line rate (read without @lock with sercam_link_baud());
+ *	kept while the UART is closed, and set again when it opens
+ * @open: the UART is open (under @lock; read without it for debugfs)
  * @last_rx: when the last byte was received
  * @line_dirty: the last exchange ended broken: wait for a quiet line
  *	before the next request
@@ -188,6 +196,7 @@ struct sercam_link {
 	sercam_listen_fn listen;
 	void *listen_ctx;
 	u32 baud;
+	bool open;
 	ktime_t last_rx;
 	bool line_dirty;
 	u32 quiet_min_us;
@@ -241,6 +250,10 @@ int sercam_link_sleep(struct sercam_link *link, unsigned int ms,
 void sercam_link_listen(struct sercam_link *link, sercam_listen_fn fn,
 			void *ctx);
 void sercam_link_stats(struct sercam_link *link, struct sercam_link_stats *s);
+
+int sercam_link_open(struct sercam_link *link);
+void sercam_link_close(struct sercam_link *link);
+bool sercam_link_is_open(const struct sercam_link *link);
 
 /* backends */
 int sercam_link_serdev_open(struct sercam_link *link,
