@@ -302,6 +302,7 @@ static struct serdev_device_driver stream_driver = {
 	.driver = {
 		.name = KBUILD_MODNAME,
 		.of_match_table = stream_of_match,
+		.pm = pm_ptr(&sercam_pm_ops),
 	},
 	.probe = stream_probe,
 	.remove = stream_remove,
