@@ -33,6 +33,15 @@ wait_status() {
 }
 mark=$(dmesg | wc -l)
 since() { dmesg | tail -n +$((mark + 1)); }
+# looked N WHEN: the camera was looked for (and found) since the mark
+looked() {
+	if since | grep -q "camera 1 on .* answers at"; then
+		echo "ok $1 - the camera was looked for again $2"
+	else
+		since | grep sercam | sed 's/^/# /' | tail -3
+		echo "not ok $1 - no look $2"
+	fi
+}
 echo "# bus $name, autosuspend $(cat "$pm/autosuspend_delay_ms") ms"
 
 if wait_status suspended && [ "$(field uart)" = closed ] &&
@@ -54,12 +63,7 @@ else
 	sercam_emu status | sed 's/^/# /'
 	echo "not ok 2 - control after resume"
 fi
-if since | grep -q "camera 1 on .* answers at"; then
-	echo "ok 3 - the camera was looked for again after power-up"
-else
-	since | grep sercam | sed 's/^/# /' | tail -3
-	echo "not ok 3 - no look after power-up"
-fi
+looked 3 "after power-up"
 
 wait_status suspended
 sercam_emu powercycle >/dev/null
@@ -113,9 +117,4 @@ else
 	grep '^not ok\|^#' /tmp/pm-sleep.tap | sed 's/^/# /' | head -5
 	echo "not ok 7 - stream across system sleep"
 fi
-if since | grep -q "camera 1 on .* answers at"; then
-	echo "ok 8 - after resume the camera was found again before use"
-else
-	since | grep sercam | sed 's/^/# /' | tail -3
-	echo "not ok 8 - no look after system resume"
-fi
+looked 8 "after system resume, before its next frame"
