@@ -46,6 +46,25 @@
 /* Write timeout for a request (a few bytes into the tty buffer). */
 #define SERCAM_WRITE_TIMEOUT_MS		500
 
+/* The line went silent: tell the listener, once per silence. */
+static void sercam_link_idle_work(struct work_struct *work)
+{
+	struct sercam_link *link = container_of(to_delayed_work(work),
+						struct sercam_link, idle_work);
+	ktime_t now = ktime_get();
+	s64 quiet;
+
+	mutex_lock(&link->rx_lock);
+	quiet = ktime_ms_delta(now, link->last_rx);
+	if (link->listen && quiet < SERCAM_LINK_IDLE_MS)
+		/* bytes came after it was queued */
+		mod_delayed_work(system_wq, &link->idle_work,
+				 msecs_to_jiffies(SERCAM_LINK_IDLE_MS - quiet));
+	else if (link->listen)
+		link->listen(link->listen_ctx, NULL, 0, now);
+	mutex_unlock(&link->rx_lock);
+}
+
 /**
  * sercam_link_init() - set up a link
  * @link: the link, zeroed
@@ -62,6 +81,7 @@ void sercam_link_init(struct sercam_link *link, struct device *dev,
 	mutex_init(&link->lock);
 	mutex_init(&link->rx_lock);
 	init_waitqueue_head(&link->wq);
+	INIT_DELAYED_WORK(&link->idle_work, sercam_link_idle_work);
 	u64_stats_init(&link->rx_sync);
 	u64_stats_init(&link->tx_sync);
 	link->quiet_min_us = SERCAM_QUIET_MIN_US;
@@ -635,6 +655,8 @@ void sercam_link_listen(struct sercam_link *link, sercam_listen_fn fn,
 	link->listen = fn;
 	link->listen_ctx = ctx;
 	mutex_unlock(&link->rx_lock);
+	if (!fn)
+		cancel_delayed_work_sync(&link->idle_work);
 }
 EXPORT_SYMBOL_GPL(sercam_link_listen);
 
@@ -662,6 +684,9 @@ void sercam_link_receive(struct sercam_link *link, const u8 *buf, size_t len)
 		link->listen(link->listen_ctx, buf, len, start);
 	else
 		dropped = true;
+	if (link->listen)
+		mod_delayed_work(system_wq, &link->idle_work,
+				 msecs_to_jiffies(SERCAM_LINK_IDLE_MS));
 	u64_stats_update_begin(&link->rx_sync);
 	u64_stats_add(&link->rx_bytes, len);
 	if (dropped)

@@ -21,6 +21,7 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 struct device;
 struct serdev_device;
@@ -67,7 +68,8 @@ typedef void (*sercam_rx_fn)(struct sercam_xfer *x, const u8 *buf,
  * typedef sercam_listen_fn - receive callback for bytes no exchange awaits
  * @ctx: the listener's context
  * @buf: bytes received
- * @len: number of bytes at @buf
+ * @len: number of bytes at @buf; 0 (and @buf NULL) once the line has been
+ *	silent for %SERCAM_LINK_IDLE_MS after bytes arrived
  * @t: when the run arrived (ktime_get())
  *
  * Context: as &sercam_rx_fn. Push families (frames that arrive unasked)
@@ -166,6 +168,7 @@ struct sercam_link_stats {
  * @xfer: the exchange waiting for its reply, or NULL
  * @listen: where bytes go when no exchange waits, or NULL (dropped)
  * @listen_ctx: context for @listen
+ * @idle_work: tells @listen the line went silent
  * @baud: current line rate (read without @lock with sercam_link_baud());
  *	kept while the UART is closed, and set again when it opens
  * @open: the UART is open (under @lock; read without it for debugfs)
@@ -195,6 +198,7 @@ struct sercam_link {
 	struct sercam_xfer *xfer;
 	sercam_listen_fn listen;
 	void *listen_ctx;
+	struct delayed_work idle_work;
 	u32 baud;
 	bool open;
 	ktime_t last_rx;
@@ -216,6 +220,11 @@ struct sercam_link {
  * bytes after this much more than the family's gap.
  */
 #define SERCAM_LINK_RX_STALL_MS		1000
+/*
+ * A listener hears that the line went silent after this: longer than a
+ * stalled receive path (a frame must not break for a host's hiccup).
+ */
+#define SERCAM_LINK_IDLE_MS		(2 * SERCAM_LINK_RX_STALL_MS)
 
 void sercam_link_init(struct sercam_link *link, struct device *dev,
 		      const struct sercam_link_ops *ops, void *backend);
