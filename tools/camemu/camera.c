@@ -512,18 +512,9 @@ static void record_frame(struct bus *b, struct camera *c, uint8_t comp)
 		fflush(b->manifest);
 	}
 	if (b->save_dir) {
-		FILE *f;
-
 		snprintf(path, sizeof(path), "%s/%u-%u.jpg", b->save_dir,
 			 c->addr, fr->num);
-		f = fopen(path, "wb");
-		if (f) {
-			fwrite(c->img.data, 1, c->img.size, f);
-			fclose(f);
-		} else {
-			fprintf(stderr, "camemu: %s: %s\n", path,
-				strerror(errno));
-		}
+		write_file(path, c->img.data, c->img.size);
 	}
 }
 

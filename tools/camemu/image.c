@@ -5,6 +5,7 @@
  * number, camera address and resolution in large digits, then brightness,
  * contrast and the IR look applied. Encoded with libjpeg(-turbo).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -591,6 +592,20 @@ int read_file(const char *path, uint8_t **d, size_t *n)
 	*d = buf;
 	*n = len;
 	return 0;
+}
+
+int write_file(const char *path, const uint8_t *d, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	int r = 0;
+
+	if (!f || fwrite(d, 1, n, f) != n)
+		r = -1;
+	if (f && fclose(f))
+		r = -1;
+	if (r)
+		fprintf(stderr, "camemu: %s: %s\n", path, strerror(errno));
+	return r;
 }
 
 void image_free(struct image *img)

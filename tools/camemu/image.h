@@ -76,6 +76,8 @@ int jpeg_decode(const uint8_t *d, size_t n, uint8_t **pix, unsigned int *w,
 void sha256_hex(const uint8_t *d, size_t n, char hex[65]);
 /* Read a whole file; 0 or -1. */
 int read_file(const char *path, uint8_t **d, size_t *n);
+/* Write a whole file; 0, or -1 after saying why on stderr. */
+int write_file(const char *path, const uint8_t *d, size_t n);
 void image_free(struct image *img);
 
 #endif
