@@ -22,12 +22,28 @@ const char *const fault_names[F_NKINDS] = {
 	[F_DUP] = "dup",		[F_REORDER] = "reorder",
 	[F_EBHEADER] = "ebheader",	[F_NOSTATUS] = "nostatus",
 	[F_JUNK] = "junk",		[F_BADMARKER] = "badmarker",
+	[F_NAK] = "nak",		[F_DROPPKG] = "droppkg",
+	[F_TWINFLIP] = "twinflip",
 };
 
 bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 {
+	if (b->ov) {
+		switch (k) {
+		case F_STATUS:
+		case F_HUGELEN:
+		case F_EBHEADER:
+		case F_NOSTATUS:
+		case F_JUNK:
+		case F_BADMARKER:
+			return false;
+		default:
+			return true;
+		}
+	}
 	if (!b->stream)
-		return k != F_JUNK && k != F_BADMARKER;
+		return k != F_JUNK && k != F_BADMARKER && k != F_NAK &&
+		       k != F_DROPPKG && k != F_TWINFLIP;
 	switch (k) {
 	case F_BYTEFLIP:
 	case F_DROP:
@@ -187,13 +203,13 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	for (k = 0; k < F_NKINDS; k++)
 		if (!strcmp(w[0], fault_names[k]))
 			break;
-	if (k == F_NKINDS || (!b->stream && !fault_kind_ok(b, k))) {
+	if (k == F_NKINDS || (!b->stream && !b->ov && !fault_kind_ok(b, k))) {
 		snprintf(err, errlen, "unknown fault '%s'", w[0]);
 		goto out;
 	}
 	if (!fault_kind_ok(b, k)) {
-		snprintf(err, errlen, "fault '%s' does not apply to the stream camera",
-			 w[0]);
+		snprintf(err, errlen, "fault '%s' does not apply to the %s camera",
+			 w[0], b->stream ? "stream" : "OV528");
 		goto out;
 	}
 	if (b->stream && addr) {
@@ -204,8 +220,9 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		snprintf(err, errlen, "no camera with address %lu", addr);
 		goto out;
 	}
-	if (rate && k != F_POWERCYCLE) {
-		snprintf(err, errlen, "rate= only goes with powercycle");
+	if (rate && (k != F_POWERCYCLE || b->ov)) {
+		snprintf(err, errlen, b->ov ? "an OV528 camera has no saved rate" :
+			 "rate= only goes with powercycle");
 		goto out;
 	}
 	f.kind = (enum fault_kind)k;
@@ -285,7 +302,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		/* "next N replies" kinds, some with a value */
 		if (na > 2 || (na == 2 && f.kind != F_STATUS &&
 			       f.kind != F_HUGELEN && f.kind != F_HUGESIZE &&
-			       f.kind != F_JUNK)) {
+			       f.kind != F_JUNK && f.kind != F_NAK &&
+			       f.kind != F_TWINFLIP)) {
 			snprintf(err, errlen, "too many arguments");
 			goto out;
 		}
@@ -298,6 +316,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		}
 		if (na == 2) {
 			unsigned long max = f.kind == F_STATUS ? 0xff :
+					    f.kind == F_NAK ? 0xff :
+					    f.kind == F_TWINFLIP ? 1 :
 					    f.kind == F_JUNK ? JUNK_MAX :
 					    0xffffffffUL;
 

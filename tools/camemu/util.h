@@ -27,6 +27,12 @@ void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 void sbuf_consume(struct sbuf *b, size_t n);
 void sbuf_free(struct sbuf *b);
 
+/* Milliseconds (>= 0) to nanoseconds, rounded. */
+static inline int64_t ms_ns(double ms)
+{
+	return (int64_t)(ms * 1e6 + 0.5);
+}
+
 /* CLOCK_MONOTONIC in ns. */
 int64_t now_ns(void);
 
