@@ -2,7 +2,6 @@
 /*
  * The control channel's line protocol; see control.h and README.md.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,11 +79,7 @@ const char ctl_help_ov528[] =
 
 static int num(const char *s, unsigned long max, unsigned long *v)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
+	return parse_ulong(s, 0, max, v);
 }
 
 /* Pull "addr=A" out of the words; *cam is the first camera otherwise. */

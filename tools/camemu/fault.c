@@ -3,7 +3,6 @@
  * Fault injection: parsing "kind args... [addr=A]" specs (command line and
  * control channel share the syntax), and looking faults up.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,11 +130,7 @@ void fault_describe(const struct fault *f, char *buf, size_t len)
 
 static int parse_num(const char *s, unsigned long max, unsigned long *v)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
+	return parse_ulong(s, 0, max, v);
 }
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)

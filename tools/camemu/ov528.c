@@ -1058,12 +1058,7 @@ void ov528_handle(struct bus *b, struct camera *c, const struct hostframe *h,
 static int num(const char *s, unsigned long min, unsigned long max,
 	       int base, unsigned long *v)
 {
-	char *end;
-
-	if (!*s || *s == '-')
-		return -1;
-	*v = strtoul(s, &end, base);
-	return *end || *v < min || *v > max ? -1 : 0;
+	return parse_ulong(s, base, max, v) || *v < min ? -1 : 0;
 }
 
 #define BAD(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)

@@ -10,6 +10,8 @@
 bool tap_ok(bool cond, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A "#" line with the first 40 bytes of @d in hex. */
+void tap_hexdiag(const char *what, const uint8_t *d, size_t n);
 int tap_done(void);
 
 void proc_tests(const char *camemu);

@@ -185,17 +185,6 @@ static bool nak_only(uint8_t addr, uint8_t code)
 	return RN == 6 && is_msg(RD, addr, NAK, 0, code);
 }
 
-static void hexdiag(const char *what, const uint8_t *d, size_t n)
-{
-	char buf[256];
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && i < 40; i++)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%02x ", d[i]);
-	buf[o] = 0;
-	tap_diag("%s (%zu): %s", what, n, buf);
-}
-
 /*
  * SYNC until the camera answers, 5 ms apart (xchg); then the host's ACK.
  * Returns the number of SYNCs it took, 0 if none was answered in @max,
@@ -210,7 +199,7 @@ static int sync_cam(uint8_t addr, int max)
 		if (RN != 12 || !is_msg(RD, addr, ACK, SYNC, -1) ||
 		    !is_msg(RD + 6, addr, SYNC, 0, 0) ||
 		    RD[8] || RD[9] || RD[10] || RD[11]) {
-			hexdiag("sync answer", RD, RN);
+			tap_hexdiag("sync answer", RD, RN);
 			return -1;
 		}
 		put(addr, ACK, SYNC, 0, 0, 0);
@@ -293,7 +282,7 @@ static uint8_t *fetch_jpeg(uint8_t addr, uint8_t type, unsigned int pkgsize,
 	xchg(addr, 0x04, type, 0, 0, 0);
 	if (RN != 12 || !is_msg(RD, addr, ACK, 0x04, -1) ||
 	    !is_msg(RD + 6, addr, 0x0a, type, -1)) {
-		hexdiag("GET PICTURE answer", RD, RN);
+		tap_hexdiag("GET PICTURE answer", RD, RN);
 		return NULL;
 	}
 	*size = le24(RD + 9);
@@ -307,7 +296,7 @@ static uint8_t *fetch_jpeg(uint8_t addr, uint8_t type, unsigned int pkgsize,
 		if (!p.ok || p.id != id || p.n > pkgsize - 6 ||
 		    (p.n < pkgsize - 6 && got + p.n != *size) ||
 		    got + p.n > *size) {
-			hexdiag("package", RD, RN);
+			tap_hexdiag("package", RD, RN);
 			*good = false;
 			break;
 		}
@@ -950,7 +939,7 @@ static void test_naks(void)
 		xchg(0, cases[i].id, cases[i].p1, cases[i].p2, cases[i].p3,
 		     cases[i].p4);
 		if (!nak_only(0, cases[i].code)) {
-			hexdiag(cases[i].what, RD, RN);
+			tap_hexdiag(cases[i].what, RD, RN);
 			ok = false;
 		}
 	}
@@ -1096,15 +1085,6 @@ static void test_sleep(void)
 
 /* ---- faults ------------------------------------------------------------ */
 
-static int popcount8(uint8_t v)
-{
-	int n = 0;
-
-	for (; v; v &= (uint8_t)(v - 1))
-		n++;
-	return n;
-}
-
 /* Package @id of the JPEG under transfer, as sent now, in @out; its length. */
 static size_t get_pkg(unsigned int id, uint8_t *out)
 {
@@ -1134,7 +1114,7 @@ static void test_faults(void)
 	xchg(0, SYNC, 0, 0, 0, 0);
 	ok = RN == 12;
 	for (size_t i = 0; ok && i < 12; i++)
-		ok = popcount8(RD[i] ^ ans[i]) == 1;
+		ok = __builtin_popcount(RD[i] ^ ans[i]) == 1;
 	tap_ok(ok && B.fstat[F_BYTEFLIP] == 12,
 	       "ov528 fault byteflip 1: each byte of the answer has one bit flipped");
 	fault("byteflip 0");
@@ -1189,7 +1169,7 @@ static void test_faults(void)
 	for (size_t i = 0; ok && i < rn; i++)
 		if (RD[i] != ref[i]) {
 			diff++;
-			ok = popcount8(RD[i] ^ ref[i]) == 1;
+			ok = __builtin_popcount(RD[i] ^ ref[i]) == 1;
 		}
 	tap_ok(ok && p.ok && diff == 2 && B.fstat[F_TWINFLIP] == 1,
 	       "ov528 fault twinflip 1: two bits flipped, the sum still right");
