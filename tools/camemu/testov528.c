@@ -42,6 +42,8 @@ static void take(void)
 {
 	size_t n = B.out_bytes.n;
 
+	if (!n)
+		return;
 	if (O.n + n > O.cap) {
 		while (O.n + n > O.cap)
 			O.cap = O.cap ? 2 * O.cap : 1 << 16;
@@ -465,6 +467,16 @@ static void test_autobaud(void)
 	bus_set_guest(&B, GUEST_KNOWN, 9600);
 	tap_ok(sync_cam(0, 10) == 3 && strstr(ctl("status"), " rate=9600 "),
 	       "ov528: after the reset it auto-bauds again (3 SYNCs at 9600)");
+	/* --camera addr=1,rate=57600: synced before this host came */
+	ofresh_bus(0, NULL, 115200);
+	bus_add_camera(&B, 1, 57600, 0, NULL);
+	tap_ok(strstr(ctl("status"), " rate=57600 ") &&
+	       strstr(ctl("status"), " synced=1 ") && sync_cam(1, 20) <= 0,
+	       "ov528: a camera locked at 57600 from the start does not hear a host probing at 115200");
+	bus_set_guest(&B, GUEST_KNOWN, 57600);
+	quiet();
+	tap_ok(sync_cam(1, 3) == 1,
+	       "ov528: ... and answers the first SYNC at 57600");
 }
 
 /* ---- a bus of cameras --------------------------------------------------- */
