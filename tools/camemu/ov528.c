@@ -558,65 +558,59 @@ static void start_transfer(struct bus *b, struct camera *c, struct ovrep *r,
 }
 
 /*
- * Two flips of the same bit, 0 to 1 in one byte of @d and 1 to 0 in
- * another, so the 8-bit sum stays right. Mode 0: one of them in a marker's
- * FF (SOI, a segment up to SOS, EOI), which a marker walk catches; mode
- * 1: both in entropy-coded data (never a byte FF, never the byte after an
- * FF, never making an FF), which no walk sees. @off is d[0]'s offset in
- * the JPEG. False when the package has no such pair.
+ * Whether d[k] (at @off + k in the JPEG) may take the 0-to-1 flip of bit
+ * @m (0), the 1-to-0 flip (1), or neither (-1). Mode 0: the 1-to-0 flip
+ * only in a marker's FF (SOI, a segment up to SOS, EOI), the other in any
+ * byte. Mode 1: both in entropy-coded data, never in an FF or the byte
+ * after one, never making an FF.
+ */
+static int flip_role(const struct ov_pic *p, size_t off, const uint8_t *d,
+		     size_t k, uint8_t m, int mode)
+{
+	size_t at = off + k;
+	bool mark = false, entropy;
+
+	for (int i = 0; i < p->nmarks; i++)
+		mark = mark || p->marks[i] == at;
+	entropy = at >= p->hdr_end && at + 2 < p->img.size && d[k] != 0xff &&
+		  p->img.data[at - 1] != 0xff;
+	if (!(d[k] & m))
+		return !mode || (entropy && (d[k] | m) != 0xff) ? 0 : -1;
+	return (mode ? entropy : mark) ? 1 : -1;
+}
+
+/*
+ * Two flips of the same bit, 0 to 1 in one byte of the package data @d
+ * and 1 to 0 in another, so the 8-bit sum stays right: in mode 0 a
+ * marker walk catches the frame, in mode 1 no walk sees it (flip_role).
+ * @off is d[0]'s offset in the JPEG. False when the package has no pair.
  */
 static bool twinflip(struct bus *b, const struct ov_pic *p, size_t off,
 		     uint8_t *d, size_t n, int mode)
 {
-	const uint8_t *j = p->img.data;
 	uint32_t bit0 = prng_below(&b->prng, 8);
 
-#define ENTROPY(k) ((k) + off >= p->hdr_end && (k) + off + 2 < p->img.size && \
-		    d[k] != 0xff && j[(k) + off - 1] != 0xff)
 	for (uint32_t t = 0; t < 8; t++) {
 		uint8_t m = (uint8_t)(1u << ((bit0 + t) % 8));
-		size_t set[2] = { SIZE_MAX, SIZE_MAX };	/* 0->1, 1->0 */
-		size_t nset[2] = { 0, 0 };
+		size_t cnt[2] = { 0, 0 }, pick[2], at[2] = { 0, 0 };
+		int r;
 
-		/* count the candidates, then pick one of each at random */
-		for (int pass = 0; pass < 2; pass++) {
-			size_t pick[2] = { 0, 0 };
-
-			if (pass)
-				for (int s = 0; s < 2; s++) {
-					if (!nset[s])
-						goto next;
-					pick[s] = prng_below(&b->prng,
-							     (uint32_t)nset[s]);
-				}
-			nset[0] = nset[1] = 0;
-			for (size_t k = 0; k < n; k++) {
-				bool mark = false;
-				int s;
-
-				for (int i = 0; i < p->nmarks; i++)
-					mark = mark || p->marks[i] == k + off;
-				if (!(d[k] & m)) {
-					if (mode ? !ENTROPY(k) ||
-						   (d[k] | m) == 0xff : mark)
-						continue;
-					s = 0;
-				} else if (mode ? ENTROPY(k) : mark) {
-					s = 1;
-				} else {
-					continue;
-				}
-				if (pass && nset[s] == pick[s])
-					set[s] = k;
-				nset[s]++;
-			}
-		}
-		d[set[0]] ^= m;
-		d[set[1]] ^= m;
+		for (size_t k = 0; k < n; k++)
+			if ((r = flip_role(p, off, d, k, m, mode)) >= 0)
+				cnt[r]++;
+		if (!cnt[0] || !cnt[1])
+			continue;	/* try the next bit */
+		for (int i = 0; i < 2; i++)
+			pick[i] = prng_below(&b->prng, (uint32_t)cnt[i]);
+		cnt[0] = cnt[1] = 0;
+		for (size_t k = 0; k < n; k++)
+			if ((r = flip_role(p, off, d, k, m, mode)) >= 0 &&
+			    cnt[r]++ == pick[r])
+				at[r] = k;
+		d[at[0]] ^= m;
+		d[at[1]] ^= m;
 		return true;
-next:;
 	}
-#undef ENTROPY
 	return false;
 }
 

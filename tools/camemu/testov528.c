@@ -1198,6 +1198,21 @@ static void test_faults(void)
 	       !sha_is(img, size, last_frame(0)) && B.fstat[F_TWINFLIP] == 3,
 	       "ov528 fault twinflip 1 1: in entropy-coded data, a walk passes it, only the SHA-256 tells");
 	free(img);
+	/* over many frames and seeds: mode 0 always caught, mode 1 never */
+	ok = true;
+	for (int k = 0; k < 40 && ok; k++) {
+		char spec[32];
+
+		prng_seed(&B.prng, 1000 + (uint64_t)k);
+		xchg(0, 0x05, 0, 0, 0, 0);
+		snprintf(spec, sizeof(spec), "twinflip 1 %d", k % 2);
+		fault(spec);
+		img = fetch_jpeg(0, 0x01, 256, &size, &npk, &good);
+		ok = good && !sha_is(img, size, last_frame(0)) &&
+		     (test_jpeg_walk(img, size) == (long)size) == (k % 2);
+		free(img);
+	}
+	tap_ok(ok, "ov528 fault twinflip: 40 frames, seeds and flips: mode 0 always fails the walk, mode 1 always passes it, the sums always hold");
 	fault("hugesize 1");
 	xchg(0, 0x04, 0x01, 0, 0, 0);
 	tap_ok(RN == 12 && le24(RD + 9) == 0xffffff,
