@@ -35,6 +35,7 @@ enum fault_kind {
 	F_STATUS, F_STALL, F_UNPLUG, F_PLUG, F_POWERCYCLE, F_HUGELEN,
 	F_HUGESIZE, F_WRONGADDR, F_DUP, F_REORDER, F_EBHEADER, F_NOSTATUS,
 	F_JUNK, F_BADMARKER,	/* stream camera only */
+	F_NAK, F_DROPPKG, F_TWINFLIP,	/* OV528 only */
 	F_NKINDS
 };
 
@@ -71,6 +72,8 @@ struct frame_rec {
 	bool gray;
 	uint32_t size;
 	char sha[65];
+	uint8_t fmt;		/* OV528: INITIAL colour code */
+	bool preview;		/* OV528: taken by GET PICTURE preview */
 };
 
 struct hostframe {
@@ -78,7 +81,14 @@ struct hostframe {
 	uint8_t addr, cmd;
 	uint16_t len;
 	uint8_t p[MAX_PARAM];
+	/* OV528 */
+	int64_t t0;		/* when its first byte's start bit began */
+	uint32_t rate;		/* the rate the camera heard it at */
+	bool heard_ok;		/* every byte at that rate, a rate it knows */
 };
+
+struct ov528;
+struct ov528_cam;
 
 struct camera {
 	int idx;
@@ -113,6 +123,7 @@ struct camera {
 	struct hostframe *q;
 	size_t qhead, qn, qcap;
 	int64_t busy_until;
+	struct ov528_cam *ov;	/* --family ov528: the camera's state */
 };
 
 enum guest_mode {
@@ -137,6 +148,7 @@ struct stream;
 
 struct bus {
 	struct stream *stream;	/* the stream camera (--family stream), or NULL */
+	struct ov528 *ov;	/* --family ov528: settings, counters; or NULL */
 	struct camera cam[MAX_CAMS];
 	int ncam;
 	struct rescode res[MAX_RES];
@@ -210,6 +222,21 @@ struct fault *fault_find(struct bus *b, const struct camera *c,
 			 enum fault_kind kind);
 /* Count one use of a "next N" fault; drops it at zero. */
 void fault_use(struct bus *b, struct fault *f);
+
+/*
+ * Shared by the families' command models: put @n reply bytes on the wire
+ * from @start at the camera's rate (the line may move it later), with
+ * the per-byte faults; sets c->busy_until to their end.
+ */
+void bus_send(struct bus *b, struct camera *c, int64_t start,
+	      const uint8_t *d, size_t n);
+/* A command for @c: logged (control "log"), traced, queued for handling. */
+void bus_accept_cmd(struct bus *b, struct camera *c, const struct hostframe *h);
+/* --verbose: bytes received or sent at @t. */
+void bus_trace_bytes(struct bus *b, const char *dir, int64_t t,
+		     const uint8_t *d, size_t n);
+/* A new, zeroed frame record at the end of c->frames. */
+struct frame_rec *cam_new_frame(struct camera *c);
 
 /* Rate code (01..06) to bit/s, 0 if unknown. */
 uint32_t rate_code(uint8_t code);

@@ -3,7 +3,6 @@
  * Fault injection: parsing "kind args... [addr=A]" specs (command line and
  * control channel share the syntax), and looking faults up.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,12 +21,28 @@ const char *const fault_names[F_NKINDS] = {
 	[F_DUP] = "dup",		[F_REORDER] = "reorder",
 	[F_EBHEADER] = "ebheader",	[F_NOSTATUS] = "nostatus",
 	[F_JUNK] = "junk",		[F_BADMARKER] = "badmarker",
+	[F_NAK] = "nak",		[F_DROPPKG] = "droppkg",
+	[F_TWINFLIP] = "twinflip",
 };
 
 bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 {
+	if (b->ov) {
+		switch (k) {
+		case F_STATUS:
+		case F_HUGELEN:
+		case F_EBHEADER:
+		case F_NOSTATUS:
+		case F_JUNK:
+		case F_BADMARKER:
+			return false;
+		default:
+			return true;
+		}
+	}
 	if (!b->stream)
-		return k != F_JUNK && k != F_BADMARKER;
+		return k != F_JUNK && k != F_BADMARKER && k != F_NAK &&
+		       k != F_DROPPKG && k != F_TWINFLIP;
 	switch (k) {
 	case F_BYTEFLIP:
 	case F_DROP:
@@ -115,11 +130,7 @@ void fault_describe(const struct fault *f, char *buf, size_t len)
 
 static int parse_num(const char *s, unsigned long max, unsigned long *v)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
+	return parse_ulong(s, 0, max, v);
 }
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
@@ -187,13 +198,13 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	for (k = 0; k < F_NKINDS; k++)
 		if (!strcmp(w[0], fault_names[k]))
 			break;
-	if (k == F_NKINDS || (!b->stream && !fault_kind_ok(b, k))) {
+	if (k == F_NKINDS || (!b->stream && !b->ov && !fault_kind_ok(b, k))) {
 		snprintf(err, errlen, "unknown fault '%s'", w[0]);
 		goto out;
 	}
 	if (!fault_kind_ok(b, k)) {
-		snprintf(err, errlen, "fault '%s' does not apply to the stream camera",
-			 w[0]);
+		snprintf(err, errlen, "fault '%s' does not apply to the %s camera",
+			 w[0], b->stream ? "stream" : "OV528");
 		goto out;
 	}
 	if (b->stream && addr) {
@@ -204,8 +215,9 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		snprintf(err, errlen, "no camera with address %lu", addr);
 		goto out;
 	}
-	if (rate && k != F_POWERCYCLE) {
-		snprintf(err, errlen, "rate= only goes with powercycle");
+	if (rate && (k != F_POWERCYCLE || b->ov)) {
+		snprintf(err, errlen, b->ov ? "an OV528 camera has no saved rate" :
+			 "rate= only goes with powercycle");
 		goto out;
 	}
 	f.kind = (enum fault_kind)k;
@@ -285,7 +297,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		/* "next N replies" kinds, some with a value */
 		if (na > 2 || (na == 2 && f.kind != F_STATUS &&
 			       f.kind != F_HUGELEN && f.kind != F_HUGESIZE &&
-			       f.kind != F_JUNK)) {
+			       f.kind != F_JUNK && f.kind != F_NAK &&
+			       f.kind != F_TWINFLIP)) {
 			snprintf(err, errlen, "too many arguments");
 			goto out;
 		}
@@ -298,6 +311,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		}
 		if (na == 2) {
 			unsigned long max = f.kind == F_STATUS ? 0xff :
+					    f.kind == F_NAK ? 0xff :
+					    f.kind == F_TWINFLIP ? 1 :
 					    f.kind == F_JUNK ? JUNK_MAX :
 					    0xffffffffUL;
 

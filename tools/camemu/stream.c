@@ -353,16 +353,9 @@ static void start_frame(struct bus *b, int64_t t)
 static void save_frame(struct bus *b, const struct stream_cur *c)
 {
 	char path[4096];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%u.jpg", b->save_dir, c->num);
-	f = fopen(path, "wb");
-	if (!f) {
-		fprintf(stderr, "camemu: %s: %s\n", path, strerror(errno));
-		return;
-	}
-	fwrite(c->img.data, 1, c->img.size, f);
-	fclose(f);
+	write_file(path, c->img.data, c->img.size);
 }
 
 /* The last byte of the frame has been handed to the UART. */
