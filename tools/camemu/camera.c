@@ -4,7 +4,7 @@
  * sxh485.md plus the project's decisions, reply faults and timing.
  */
 #include <dirent.h>
-#include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -243,31 +243,28 @@ void bus_out_clear(struct bus *b)
 	b->out_bytes.n = 0;
 }
 
-static bool fault_hit(struct bus *b, struct camera *c, enum fault_kind k)
+bool fault_hit(struct bus *b, const struct camera *c, enum fault_kind k)
 {
 	struct fault *f = fault_find(b, c, k);
 
 	return f && f->p > 0 && prng_unit(&b->prng) < f->p;
 }
 
-/*
- * Put a reply on the wire, applying the per-byte faults. Dropped bytes
- * leave the line idle for their time; inserted garbage bytes take time.
- */
-static void wire_send(struct bus *b, struct camera *c, int64_t start,
-		      const uint8_t *d, size_t n)
+int64_t bus_wire_send(struct bus *b, const struct camera *c, uint32_t rate,
+		      int src, int64_t start, const uint8_t *d, size_t n)
 {
 	uint8_t *run = xmalloc(2 * n + 1);
 	size_t rn = 0, slot = 0, run_slot = 0;
+	int64_t end;
 
 	if (start < wave_end(&b->out))
 		start = wave_end(&b->out);
-#define SLOT_T(k) (start + (int64_t)((__int128)(k) * 10 * NS_PER_S / c->rate))
+#define SLOT_T(k) (start + (int64_t)((__int128)(k) * 10 * NS_PER_S / rate))
 #define FLUSH()								\
 	do {								\
 		if (rn)							\
-			wave_append(&b->out, SLOT_T(run_slot), c->rate,	\
-				    c->idx, run, rn);			\
+			wave_append(&b->out, SLOT_T(run_slot), rate,	\
+				    src, run, rn);			\
 		rn = 0;							\
 	} while (0)
 	for (size_t i = 0; i < n; i++) {
@@ -297,11 +294,12 @@ static void wire_send(struct bus *b, struct camera *c, int64_t start,
 		}
 	}
 	FLUSH();
-	c->busy_until = SLOT_T(slot);
+	end = SLOT_T(slot);
 #undef FLUSH
 #undef SLOT_T
 	free(run);
 	b->stat[ST_REPLY_BYTES] += n;
+	return end;
 }
 
 struct reply {
@@ -316,8 +314,21 @@ struct reply {
 	int64_t extra_ns;	/* capture time */
 };
 
-static void verbose_frame(struct bus *b, const char *dir, int64_t t,
-			  const uint8_t *d, size_t n)
+void bus_verbose(struct bus *b, int64_t t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!b->verbose)
+		return;
+	fprintf(stderr, "camemu: %.6f ", (double)t / 1e9);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void verbose_frame(struct bus *b, const char *dir, int64_t t,
+		   const uint8_t *d, size_t n)
 {
 	if (!b->verbose)
 		return;
@@ -440,7 +451,7 @@ static void emit(struct bus *b, struct camera *c, struct reply *r,
 		total *= 2;
 	}
 	verbose_frame(b, "tx", start, fr, total);
-	wire_send(b, c, start, fr, total);
+	c->busy_until = bus_wire_send(b, c, c->rate, c->idx, start, fr, total);
 	b->stat[ST_REPLIES]++;
 	free(fr);
 }
@@ -488,7 +499,7 @@ static int dir_image(struct bus *b, struct camera *c, const char *dir,
 static void record_frame(struct bus *b, struct camera *c, uint8_t comp)
 {
 	struct frame_rec *fr;
-	char path[4096];
+	char path[64];
 
 	if (c->nframes == c->frames_cap) {
 		c->frames_cap = c->frames_cap ? 2 * c->frames_cap : 64;
@@ -512,18 +523,8 @@ static void record_frame(struct bus *b, struct camera *c, uint8_t comp)
 		fflush(b->manifest);
 	}
 	if (b->save_dir) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%u-%u.jpg", b->save_dir,
-			 c->addr, fr->num);
-		f = fopen(path, "wb");
-		if (f) {
-			fwrite(c->img.data, 1, c->img.size, f);
-			fclose(f);
-		} else {
-			fprintf(stderr, "camemu: %s: %s\n", path,
-				strerror(errno));
-		}
+		snprintf(path, sizeof(path), "%u-%u.jpg", c->addr, fr->num);
+		save_file(b->save_dir, path, c->img.data, c->img.size);
 	}
 }
 

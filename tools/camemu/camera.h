@@ -211,6 +211,22 @@ struct fault *fault_find(struct bus *b, const struct camera *c,
 /* Count one use of a "next N" fault; drops it at zero. */
 void fault_use(struct bus *b, struct fault *f);
 
+/* Per-byte fault @k (byteflip, drop, ...) strikes now (c NULL: no address). */
+bool fault_hit(struct bus *b, const struct camera *c, enum fault_kind k);
+/*
+ * Put @n bytes on the line towards the host from @start (or when the line
+ * is free), @rate bit/s, sender @src, with the per-byte faults of @c's
+ * scope: dropped bytes leave the line idle for their time, inserted
+ * garbage takes time. Returns when the last byte (or slot) ends.
+ */
+int64_t bus_wire_send(struct bus *b, const struct camera *c, uint32_t rate,
+		      int src, int64_t start, const uint8_t *d, size_t n);
+/* --verbose lines: "camemu: <t> ..." and a frame's first bytes in hex. */
+void bus_verbose(struct bus *b, int64_t t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void verbose_frame(struct bus *b, const char *dir, int64_t t,
+		   const uint8_t *d, size_t n);
+
 /* Rate code (01..06) to bit/s, 0 if unknown. */
 uint32_t rate_code(uint8_t code);
 /* Build a host or camera frame; returns its length. */

@@ -5,6 +5,7 @@
  * number, camera address and resolution in large digits, then brightness,
  * contrast and the IR look applied. Encoded with libjpeg(-turbo).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -591,6 +592,21 @@ int read_file(const char *path, uint8_t **d, size_t *n)
 	*d = buf;
 	*n = len;
 	return 0;
+}
+
+void save_file(const char *dir, const char *name, const void *d, size_t n)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f) {
+		fprintf(stderr, "camemu: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	if (fwrite(d, 1, n, f) != n || fclose(f))
+		fprintf(stderr, "camemu: %s: write failed\n", path);
 }
 
 void image_free(struct image *img)

@@ -76,6 +76,8 @@ int jpeg_decode(const uint8_t *d, size_t n, uint8_t **pix, unsigned int *w,
 void sha256_hex(const uint8_t *d, size_t n, char hex[65]);
 /* Read a whole file; 0 or -1. */
 int read_file(const char *path, uint8_t **d, size_t *n);
+/* Write @n bytes as DIR/NAME (--save-frames); errors go to stderr. */
+void save_file(const char *dir, const char *name, const void *d, size_t n);
 void image_free(struct image *img);
 
 #endif
