@@ -37,11 +37,6 @@ uint32_t rate_code(uint8_t code)
 	return code < ARRAY_SIZE(rate_codes) ? rate_codes[code] : 0;
 }
 
-static int64_t ms_ns(double ms)
-{
-	return (int64_t)(ms * 1e6 + 0.5);
-}
-
 size_t sxh_frame(uint8_t *out, uint8_t addr, uint8_t cmd,
 		 const uint8_t *p, uint16_t len)
 {
@@ -577,12 +572,6 @@ static int capture(struct bus *b, struct camera *c, uint8_t code,
 }
 
 /* ---- commands --------------------------------------------------------- */
-
-static void put_le(uint8_t *p, uint32_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static void log_cmd(struct bus *b, struct camera *c, const struct hostframe *h)
 {

@@ -221,12 +221,6 @@ static void put_junk(struct bus *b, uint8_t *d, size_t n)
 		d[i] = ok[prng_below(&b->prng, nok)];
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Take the next frame: render it, apply the per-frame faults, plan wb. */
 static void start_frame(struct bus *b, int64_t t)
 {
@@ -308,7 +302,7 @@ static void start_frame(struct bus *b, int64_t t)
 	put_junk(b, c->wb, junk);
 	c->span = junk;
 	if (c->framing == FRAMING_LENGTH)
-		put_le32(c->wb + junk, lenv);
+		put_le(c->wb + junk, lenv, 4);
 	else if (pre)
 		memcpy(c->wb + junk, s->smark, pre);
 	memcpy(c->wb + junk + pre, c->img.data, body);

@@ -30,6 +30,13 @@ void sbuf_free(struct sbuf *b);
 /* CLOCK_MONOTONIC in ns. */
 int64_t now_ns(void);
 
+/* Milliseconds (>= 0) to ns, rounded. */
+int64_t ms_ns(double ms);
+
+/* Little-endian fields of @n bytes (1..4). */
+void put_le(uint8_t *p, uint32_t v, int n);
+uint32_t get_le(const uint8_t *p, int n);
+
 /* Split s in place on blanks; returns the number of words (<= max). */
 int split_words(char *s, char **w, int max);
 
