@@ -11,6 +11,7 @@
 
 #include "camera.h"
 #include "crc16.h"
+#include "omvp.h"
 #include "stream.h"
 #include "util.h"
 
@@ -86,6 +87,7 @@ void bus_free(struct bus *b)
 		free(c->image_dir);
 	}
 	stream_free(b->stream);
+	omvp_free(b->omvp);
 	wave_free(&b->in);
 	wave_free(&b->out);
 	free(b->log);
@@ -202,6 +204,8 @@ uint32_t bus_guest_rate(const struct bus *b)
 	case GUEST_FOLLOW:
 		if (b->stream)
 			return b->stream->rate;
+		if (b->omvp)
+			return b->omvp->rate;
 		return b->ncam ? b->cam[0].rate : b->def_rate;
 	case GUEST_UNKNOWN:
 		return UNKNOWN_GUEST_RATE;
@@ -912,7 +916,7 @@ void bus_rx(struct bus *b, int64_t now, const uint8_t *d, size_t n)
 
 /* ---- the event loop --------------------------------------------------- */
 
-enum ev_kind { EV_NONE, EV_CAMRX, EV_CMD, EV_STREAM, EV_OUT };
+enum ev_kind { EV_NONE, EV_CAMRX, EV_CMD, EV_STREAM, EV_OMVP, EV_OUT };
 
 static int64_t cmd_time(const struct camera *c)
 {
@@ -966,6 +970,13 @@ static int64_t next_event(struct bus *b, enum ev_kind *kind, int *idx)
 			*kind = EV_STREAM;
 		}
 	}
+	if (b->omvp) {
+		t = omvp_next_event(b);
+		if (t < best) {
+			best = t;
+			*kind = EV_OMVP;
+		}
+	}
 	return best;
 }
 
@@ -1001,6 +1012,8 @@ void bus_advance(struct bus *b, int64_t now)
 			handle(b, c, &h, t);
 		} else if (kind == EV_STREAM) {
 			stream_step(b, t);
+		} else if (kind == EV_OMVP) {
+			omvp_step(b, t);
 		} else {
 			struct rx_event ev = b->guest_rx.ev;
 
@@ -1015,6 +1028,8 @@ void bus_advance(struct bus *b, int64_t now)
 	for (int i = 0; i < b->ncam; i++)
 		if (b->cam[i].rx.cur < low)
 			low = b->cam[i].rx.cur;
+	if (b->omvp && omvp_rx_cur(b) < low)
+		low = omvp_rx_cur(b);
 	wave_trim(&b->in, low);
 	wave_trim(&b->out, b->guest_rx.cur < b->now ? b->guest_rx.cur : b->now);
 }

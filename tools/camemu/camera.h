@@ -35,6 +35,7 @@ enum fault_kind {
 	F_STATUS, F_STALL, F_UNPLUG, F_PLUG, F_POWERCYCLE, F_HUGELEN,
 	F_HUGESIZE, F_WRONGADDR, F_DUP, F_REORDER, F_EBHEADER, F_NOSTATUS,
 	F_JUNK, F_BADMARKER,	/* stream camera only */
+	F_BADHCRC, F_BADDCRC, F_DROPPKT, F_NAK, F_RESET, F_OVERFLOW, /* omvp */
 	F_NKINDS
 };
 
@@ -134,9 +135,11 @@ struct outq {
 };
 
 struct stream;
+struct omvp;
 
 struct bus {
 	struct stream *stream;	/* the stream camera (--family stream), or NULL */
+	struct omvp *omvp;	/* the OpenMV Protocol camera (--family omvp), or NULL */
 	struct camera cam[MAX_CAMS];
 	int ncam;
 	struct rescode res[MAX_RES];

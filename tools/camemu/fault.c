@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "camera.h"
+#include "omvp.h"
 #include "stream.h"
 #include "util.h"
 
@@ -22,12 +23,31 @@ const char *const fault_names[F_NKINDS] = {
 	[F_DUP] = "dup",		[F_REORDER] = "reorder",
 	[F_EBHEADER] = "ebheader",	[F_NOSTATUS] = "nostatus",
 	[F_JUNK] = "junk",		[F_BADMARKER] = "badmarker",
+	[F_BADHCRC] = "badhcrc",	[F_BADDCRC] = "baddcrc",
+	[F_DROPPKT] = "droppkt",	[F_NAK] = "nak",
+	[F_RESET] = "reset",		[F_OVERFLOW] = "overflow",
 };
+
+static const char *family(const struct bus *b)
+{
+	return b->omvp ? "omvp" : b->stream ? "stream" : "sxh485";
+}
 
 bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 {
+	if (b->omvp) {
+		switch (k) {
+		case F_BYTEFLIP: case F_DROP: case F_GARBAGE: case F_RXFLIP:
+		case F_TRUNCATE: case F_STALL: case F_UNPLUG: case F_PLUG:
+		case F_POWERCYCLE: case F_DUP: case F_BADHCRC: case F_BADDCRC:
+		case F_DROPPKT: case F_NAK: case F_RESET: case F_OVERFLOW:
+			return true;
+		default:
+			return false;
+		}
+	}
 	if (!b->stream)
-		return k != F_JUNK && k != F_BADMARKER;
+		return k <= F_NOSTATUS;
 	switch (k) {
 	case F_BYTEFLIP:
 	case F_DROP:
@@ -187,24 +207,24 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	for (k = 0; k < F_NKINDS; k++)
 		if (!strcmp(w[0], fault_names[k]))
 			break;
-	if (k == F_NKINDS || (!b->stream && !fault_kind_ok(b, k))) {
+	if (k == F_NKINDS || (!b->stream && !b->omvp && !fault_kind_ok(b, k))) {
 		snprintf(err, errlen, "unknown fault '%s'", w[0]);
 		goto out;
 	}
 	if (!fault_kind_ok(b, k)) {
-		snprintf(err, errlen, "fault '%s' does not apply to the stream camera",
-			 w[0]);
+		snprintf(err, errlen, "fault '%s' does not apply to the %s camera",
+			 w[0], family(b));
 		goto out;
 	}
-	if (b->stream && addr) {
-		snprintf(err, errlen, "the stream camera has no address");
+	if ((b->stream || b->omvp) && addr) {
+		snprintf(err, errlen, "the %s camera has no address", family(b));
 		goto out;
 	}
 	if (addr && !bus_cam_by_addr(b, (unsigned int)addr)) {
 		snprintf(err, errlen, "no camera with address %lu", addr);
 		goto out;
 	}
-	if (rate && k != F_POWERCYCLE) {
+	if (rate && (k != F_POWERCYCLE || b->omvp)) {
 		snprintf(err, errlen, "rate= only goes with powercycle");
 		goto out;
 	}
@@ -214,21 +234,35 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	switch (f.kind) {
 	case F_UNPLUG:
 	case F_PLUG:
-		if (b->stream) {
-			if (na) {
-				snprintf(err, errlen, "the stream camera has no address");
+	case F_POWERCYCLE:
+	case F_RESET:
+		if (b->stream || b->omvp) {
+			bool silent = f.kind == F_RESET && na == 1 &&
+				      !strcmp(args[0], "silent");
+
+			if (na && !silent) {
+				snprintf(err, errlen, f.kind == F_RESET ?
+					 "reset [silent]" :
+					 "the %s camera has no address",
+					 family(b));
 				goto out;
 			}
 			b->fstat[f.kind]++;
-			if (f.kind == F_UNPLUG)
+			if (f.kind == F_UNPLUG && b->stream)
 				stream_unplug(b);
-			else
+			else if (f.kind == F_UNPLUG)
+				omvp_unplug(b);
+			else if (f.kind == F_PLUG && b->stream)
 				stream_plug(b);
+			else if (f.kind == F_PLUG)
+				omvp_plug(b);
+			else if (f.kind == F_POWERCYCLE)
+				omvp_powercycle(b);
+			else
+				omvp_soft_reboot(b, silent);
 			r = 0;
 			goto out;
 		}
-		/* fall through */
-	case F_POWERCYCLE:
 		if (na > 1) {
 			snprintf(err, errlen, "too many arguments");
 			goto out;
@@ -285,7 +319,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		/* "next N replies" kinds, some with a value */
 		if (na > 2 || (na == 2 && f.kind != F_STATUS &&
 			       f.kind != F_HUGELEN && f.kind != F_HUGESIZE &&
-			       f.kind != F_JUNK)) {
+			       f.kind != F_JUNK && f.kind != F_NAK)) {
 			snprintf(err, errlen, "too many arguments");
 			goto out;
 		}
@@ -299,6 +333,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		if (na == 2) {
 			unsigned long max = f.kind == F_STATUS ? 0xff :
 					    f.kind == F_JUNK ? JUNK_MAX :
+					    f.kind == F_NAK ? 0xffff :
 					    0xffffffffUL;
 
 			if (parse_num(args[1], max, &v) ||

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * camemu: serial camera emulator (SXH485 cameras, or an OpenMV-style JPEG
- * stream camera with --family stream).
+ * camemu: serial camera emulator (SXH485 cameras, an OpenMV-style JPEG
+ * stream camera with --family stream, or an OpenMV camera speaking the
+ * OpenMV Protocol with --family omvp).
  *
- * The process around the camera model (camera.c, stream.c): the UART socket or pty,
+ * The process around the camera model (camera.c, stream.c, omvp.c): the UART socket or pty,
  * control sockets, the QEMU trace log that tells the guest's UART rate,
  * and pacing output bytes to their wire times with an absolute timer.
  */
@@ -26,6 +27,7 @@
 
 #include "camera.h"
 #include "control.h"
+#include "omvp.h"
 #include "stream.h"
 #include "util.h"
 
@@ -69,9 +71,10 @@ static void usage(FILE *f)
 "usage: camemu [options]\n"
 "Emulates SXH485 serial cameras (several may share one RS-485 wire), or\n"
 "with --family stream an OpenMV camera whose script writes JPEG frames to\n"
-"its UART unasked.\n"
+"its UART unasked, or with --family omvp an OpenMV camera on stock firmware\n"
+"answering the OpenMV Protocol.\n"
 "\n"
-"  --family F           sxh485 (default) or stream\n"
+"  --family F           sxh485 (default), stream or omvp\n"
 "  --uart PATH          listen on a Unix stream socket for the UART (QEMU\n"
 "                       connects: -chardev socket,id=cam,path=PATH)\n"
 "  --pty                create a pty instead and print its path on stdout\n"
@@ -118,6 +121,24 @@ static void usage(FILE *f)
 "  on the wire: frame N res=WxH size=S sha256=H framing=F state=STATE\n"
 "  start_ns=T0 end_ns=T1\n"
 "\n"
+"OpenMV Protocol camera (--family omvp; also --rate (921600, up to 12000000),\n"
+"--fps, --res (320x240), --quality, --detail, --cmd-ms (0.1); each also\n"
+"\"set KEY VALUE\" on the control socket, without the dashes):\n"
+"  --poll-ms MS         protocol poll period, requests wait for a tick (10)\n"
+"  --publish-ms MS      time a frame takes to enter the slot (2)\n"
+"  --lock-ms MS         least time between two granted LOCKs (10)\n"
+"  --rtx-ms MS          first resend timeout, doubling (500)\n"
+"  --rtx-retries N      resends before the protocol resets (3)\n"
+"  --boot-ms MS         deaf time of a cold boot (SYS_RESET, powercycle) (1000)\n"
+"  --max-payload N      the board's max payload and the default (4082; 50..32768)\n"
+"  --caps LIST          caps after boot and SYNC: crc,seq,ack,events (all) or none\n"
+"  --hdr-offset N       frame header size, the header's offset field (32)\n"
+"  --stream-id N        channel number of \"stream\" (3)\n"
+"  --raw off|WxH        raw RGB565 preview on at cold boot, at WxH (off)\n"
+"  --manifest and --save-frames (DIR/<frame>.jpg or .rgb565) record the frames\n"
+"  LOCK hands to the host: frame N res=WxH pixfmt=P size=S sha256=H\n"
+"  captured_ns=T published_ns=T locked_ns=T\n"
+"\n"
 "Faults (SXH485): byteflip P, drop P, garbage P, rxflip P, truncate [N],\n"
 "badcrc [N], status [N] [CODE], stall MS [N], unplug, plug,\n"
 "powercycle [ADDR] [rate=R], hugelen [N] [V], hugesize [N] [V],\n"
@@ -126,12 +147,18 @@ static void usage(FILE *f)
 "Faults (stream): byteflip P, drop P, garbage P, junk [N] [LEN],\n"
 "truncate [N], hugelen [N] [V], badmarker [N], stall MS [N], unplug, plug,\n"
 "clear.\n"
+"Faults (omvp): byteflip P, drop P, garbage P, rxflip P, badhcrc [N],\n"
+"baddcrc [N], droppkt [N], truncate [N], dup [N], stall MS [N], nak [N] [CODE],\n"
+"overflow [N], unplug, plug, reset [silent], powercycle, clear.\n"
 "\n"
 "Control protocol (one line each, replies end with 'ok...' or 'err ...'):\n"
 "%s"
 "\n"
 "Control protocol of the stream camera:\n"
-"%s", ctl_help, ctl_help_stream);
+"%s"
+"\n"
+"Control protocol of the omvp camera:\n"
+"%s", ctl_help, ctl_help_stream, ctl_help_omvp);
 }
 
 static void die(const char *fmt, ...)
@@ -620,6 +647,27 @@ static void setup_stream(const char *const *sopt, const char *rate,
 	s->streaming = !paused;
 }
 
+/* --family omvp: the OpenMV Protocol camera, its options set as by "set". */
+static void setup_omvp(const char *const *sopt, const char *rate,
+		       const char *cmd_ms, const char *const (*oo)[2], int noo)
+{
+	const char *kv[][2] = { { "rate", rate }, { "fps", sopt[3] },
+				{ "res", sopt[4] }, { "quality", sopt[5] },
+				{ "cmd-ms", cmd_ms } };
+	char err[160];
+
+	bus.omvp = omvp_new(bus.now);
+	bus.omvp->detail = bus.detail;
+	for (int i = 0; i < (int)ARRAY_SIZE(kv) + noo; i++) {
+		const char *const *o = i < (int)ARRAY_SIZE(kv) ? kv[i] :
+				       oo[i - (int)ARRAY_SIZE(kv)];
+
+		if (o[1] && omvp_set(&bus, o[0], o[1], err, sizeof(err)))
+			die("bad --%s '%s': %s", o[0], o[1], err);
+	}
+	omvp_start(bus.omvp, bus.now);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -649,6 +697,17 @@ int main(int argc, char **argv)
 		{ "restart", required_argument, NULL, 1006 },
 		{ "exif", required_argument, NULL, 1007 },
 		{ "paused", no_argument, NULL, 1008 },
+		{ "poll-ms", required_argument, NULL, 1100 },
+		{ "publish-ms", required_argument, NULL, 1101 },
+		{ "lock-ms", required_argument, NULL, 1102 },
+		{ "rtx-ms", required_argument, NULL, 1103 },
+		{ "rtx-retries", required_argument, NULL, 1104 },
+		{ "boot-ms", required_argument, NULL, 1105 },
+		{ "max-payload", required_argument, NULL, 1106 },
+		{ "caps", required_argument, NULL, 1107 },
+		{ "hdr-offset", required_argument, NULL, 1108 },
+		{ "stream-id", required_argument, NULL, 1109 },
+		{ "raw", required_argument, NULL, 1110 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -656,9 +715,11 @@ int main(int argc, char **argv)
 	struct cam_spec cams[MAX_CAMS];
 	char *faults[64], err[160];
 	const char *sopt[8] = { NULL }, *rate_arg = NULL, *sxh_opt = NULL;
-	const char *stream_opt = NULL;
-	int ncams = 0, nfaults = 0, opt, sfd, tfd;
+	const char *stream_opt = NULL, *stream_only = NULL, *cmd_ms = NULL;
+	const char *oopt[64][2], *omvp_opt = NULL;
+	int ncams = 0, nfaults = 0, noopt = 0, opt, sfd, tfd;
 	bool want_pty = false, family_stream = false, paused = false;
+	bool family_omvp = false;
 	sigset_t mask;
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 
@@ -698,7 +759,7 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			bus.def_cmd_ms = parse_ms(optarg);
-			sxh_opt = "--cmd-ms";
+			cmd_ms = optarg;
 			break;
 		case 'R':
 			if (bus_set_restable(&bus, optarg))
@@ -711,12 +772,11 @@ int main(int argc, char **argv)
 			sxh_opt = "--image-dir";
 			break;
 		case 'Y':
-			if (!strcmp(optarg, "stream"))
-				family_stream = true;
-			else if (!strcmp(optarg, "sxh485"))
-				family_stream = false;
-			else
-				die("bad --family '%s' (sxh485 or stream)",
+			family_stream = !strcmp(optarg, "stream");
+			family_omvp = !strcmp(optarg, "omvp");
+			if (!family_stream && !family_omvp &&
+			    strcmp(optarg, "sxh485"))
+				die("bad --family '%s' (sxh485, stream or omvp)",
 				    optarg);
 			break;
 		case 1000 ... 1007:
@@ -724,10 +784,22 @@ int main(int argc, char **argv)
 			for (size_t i = 0; opts[i].name; i++)
 				if (opts[i].val == opt)
 					stream_opt = opts[i].name;
+			/* --fps, --res, --quality: the omvp camera's too */
+			if (opt < 1003 || opt > 1005)
+				stream_only = stream_opt;
 			break;
 		case 1008:
 			paused = true;
-			stream_opt = "--paused";
+			stream_opt = stream_only = "--paused";
+			break;
+		case 1100 ... 1110:
+			if (noopt == (int)ARRAY_SIZE(oopt))
+				die("too many options");
+			for (size_t i = 0; opts[i].name; i++)
+				if (opts[i].val == opt)
+					omvp_opt = opts[i].name;
+			oopt[noopt][0] = omvp_opt;
+			oopt[noopt++][1] = optarg;
 			break;
 		case 'm':
 			bus.manifest = fopen(optarg, "a");
@@ -763,9 +835,19 @@ int main(int argc, char **argv)
 		die("unexpected argument '%s'", argv[optind]);
 	if (!uart_path == !want_pty)
 		die("give exactly one of --uart PATH and --pty");
-	if (family_stream) {
+	if (omvp_opt && !family_omvp)
+		die("--%s is for --family omvp", omvp_opt);
+	if (family_omvp) {
 		if (sxh_opt)
 			die("%s is for --family sxh485", sxh_opt);
+		if (stream_only)
+			die("%s%s is for --family stream",
+			    stream_only[0] == '-' ? "" : "--", stream_only);
+		setup_omvp(sopt, rate_arg, cmd_ms, oopt, noopt);
+	} else if (family_stream) {
+		if (sxh_opt || cmd_ms)
+			die("%s is for --family sxh485",
+			    sxh_opt ? sxh_opt : "--cmd-ms");
 		setup_stream(sopt, rate_arg, paused);
 	} else if (stream_opt) {
 		die("%s%s is for --family stream",
@@ -773,7 +855,7 @@ int main(int argc, char **argv)
 	} else if (rate_arg) {
 		bus.def_rate = parse_rate(rate_arg);
 	}
-	if (!ncams && !family_stream)
+	if (!ncams && !family_stream && !family_omvp)
 		parse_camera("addr=1", &cams[ncams++]);
 	for (int i = 0; i < ncams; i++) {
 		for (int j = 0; j < i; j++)
