@@ -126,6 +126,7 @@ static void proto_init(struct omvp *o, int64_t t)
 	tx_cancel(o);
 	queue_clear(o);
 	o->pn = 0;
+	o->wn = 0;
 	o->sync_pending = false;
 	if (o->slot == SLOT_LOCKED)
 		slot_empty(o, t);
@@ -954,6 +955,7 @@ static void sync_seen(struct bus *b, int64_t t)
 	tx_cancel(o);
 	queue_clear(o);
 	o->pn = 0;
+	o->wn = 0;
 	o->sync_pending = true;
 	o->sync_th = (waiting ? t : tick(o, max64(t, o->free_t))) +
 		     ms_ns(o->cmd_ms);
@@ -977,7 +979,7 @@ static void do_sync(struct bus *b, int64_t t)
 static void received(struct bus *b, int64_t t, const uint8_t *pkt, size_t n)
 {
 	struct omvp *o = b->omvp;
-	uint8_t seq = pkt[2], chan = pkt[3], flags = pkt[4], op = pkt[5];
+	uint8_t seq = pkt[2], flags = pkt[4], op = pkt[5];
 	struct otx *x = &o->tx;
 
 	o->st[OS_PACKETS_IN]++;
@@ -994,10 +996,6 @@ static void received(struct bus *b, int64_t t, const uint8_t *pkt, size_t n)
 			resend(b, t);	/* a host NAK: resent at once */
 		else
 			give_up(b, t);
-		return;
-	}
-	if (op == OMV_PROTO_SYNC && !chan && !n) {
-		sync_seen(b, t);
 		return;
 	}
 	if (op == OMV_SYS_EVENT || op == OMV_CH_EVENT || x->on) {
@@ -1022,7 +1020,11 @@ static bool hcrc_ok(const struct omvp *o, const uint8_t *p)
 	       get_le(p + 8, 2) == omv_crc16(OMV_CRC16_INIT, p, 8);
 }
 
-/* PROTO_SYNC's header: recognised even inside a partial packet. */
+/*
+ * PROTO_SYNC (CHAN 0, N = 0, no ACK/NAK, any seq): recognised in the last
+ * ten bytes received whatever the parser is doing, so even inside a
+ * partial packet whose length would swallow it.
+ */
 static bool is_sync(const struct omvp *o, const uint8_t *p)
 {
 	return p[0] == 0xaa && p[1] == 0xd5 && !p[3] &&
@@ -1069,14 +1071,8 @@ static void parse(struct bus *b, int64_t t)
 			continue;
 		}
 		need = OMVP_HDR + (n ? n + 4 : 0);
-		if (o->pn < need) {
-			if (o->pn > OMVP_HDR &&
-			    is_sync(o, p + o->pn - OMVP_HDR)) {
-				drop(o, o->pn - OMVP_HDR, true);
-				continue;
-			}
+		if (o->pn < need)
 			return;
-		}
 		if (n && (o->caps & OMV_CAP_CRC) &&
 		    get_le(p + OMVP_HDR + n, 4) !=
 		    omv_crc32(OMV_CRC32_INIT, p + OMVP_HDR, n)) {
@@ -1106,6 +1102,19 @@ static void rx_byte(struct bus *b, uint8_t byte, int64_t t)
 	}
 	if (o->sync_pending) {
 		o->st[OS_RX_JUNK_BYTES]++;
+		return;
+	}
+	if (o->wn == OMVP_HDR)
+		memmove(o->win, o->win + 1, --o->wn);
+	o->win[o->wn++] = byte;
+	if (o->wn == OMVP_HDR && is_sync(o, o->win)) {
+		/* what the parser holds before it is dropped */
+		o->st[OS_RX_JUNK_BYTES] += o->pn >= OMVP_HDR - 1 ?
+					   o->pn - (OMVP_HDR - 1) : 0;
+		o->st[OS_PACKETS_IN]++;
+		log_pkt(o, t, o->win, 0);
+		verbose_frame(b, "rx", t, o->win, OMVP_HDR);
+		sync_seen(b, t);
 		return;
 	}
 	if (o->pn == o->pcap) {
@@ -1285,7 +1294,8 @@ static int parse_caps(const char *s, unsigned int *caps)
 		}
 	}
 	free(copy);
-	*caps = c;
+	if (!r)
+		*caps = c;
 	return r;
 }
 

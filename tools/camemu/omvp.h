@@ -177,6 +177,8 @@ struct omvp {
 	uint8_t seq;		/* the counter: next sequence number */
 	uint8_t *pbuf;		/* receive parser */
 	size_t pn, pcap;
+	uint8_t win[OMVP_HDR];	/* the last bytes received, for SYNC */
+	size_t wn;
 	struct oreq *q;
 	size_t qhead, qn, qcap;
 	int64_t free_t;		/* when the last transaction ended */
