@@ -1495,6 +1495,7 @@ int main(int argc, char **argv)
 	tap_diag("unit tests took %.1f s", (double)(now_ns() - t0) / 1e9);
 	bus_free(&B);
 	stream_unit_tests();
+	omvp_unit_tests();
 	if (argc > 1)
 		proc_tests(argv[1]);
 	{
