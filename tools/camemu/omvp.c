@@ -1382,6 +1382,8 @@ int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 			SET_ERR("max-payload is %d..%d", OMVP_MIN_PAYLOAD,
 				OMVP_MAX_BOARD);
 		o->board_max = (uint16_t)v;
+		if (o->max_payload > o->board_max)
+			o->max_payload = o->board_max;
 	} else if (!strcmp(key, "caps")) {
 		if (parse_caps(val, &o->init_caps))
 			SET_ERR("caps is a list of crc,seq,ack,events, or none");
