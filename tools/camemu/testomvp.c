@@ -43,6 +43,8 @@ static struct omvp *O(void)
 static void orun(int64_t t)
 {
 	bus_advance(&OB, t);
+	if (!OB.out_bytes.n)
+		return;
 	if (R.n + OB.out_bytes.n > R.cap) {
 		while (R.n + OB.out_bytes.n > R.cap)
 			R.cap = R.cap ? 2 * R.cap : 65536;
