@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SXH485 cameras on one wire: frame parsing, the command set of
- * sxh485.md plus the project's decisions, reply faults and timing.
+ * sxh485.md plus the project's decisions, reply faults and timing. The
+ * receivers, queue, timing and event loop also carry the OV528 cameras
+ * (b->ov), whose command model is ov528.c.
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include "camera.h"
 #include "crc16.h"
 #include "omvp.h"
+#include "ov528.h"
 #include "stream.h"
 #include "util.h"
 
@@ -85,9 +88,11 @@ void bus_free(struct bus *b)
 		free(c->frames);
 		free(c->q);
 		free(c->image_dir);
+		ov528_cam_free(c);
 	}
 	stream_free(b->stream);
 	omvp_free(b->omvp);
+	ov528_free(b->ov);
 	wave_free(&b->in);
 	wave_free(&b->out);
 	free(b->log);
@@ -179,6 +184,8 @@ struct camera *bus_add_camera(struct bus *b, unsigned int addr,
 	uart_rx_init(&c->rx, b->now);
 	c->busy_until = b->now;
 	cam_defaults(c);
+	if (b->ov)
+		ov528_attach(b, c, rate);
 	return c;
 }
 
@@ -206,7 +213,8 @@ uint32_t bus_guest_rate(const struct bus *b)
 			return b->stream->rate;
 		if (b->omvp)
 			return b->omvp->rate;
-		return b->ncam ? b->cam[0].rate : b->def_rate;
+		/* an OV528 camera has no rate until it is synced */
+		return b->ncam && b->cam[0].rate ? b->cam[0].rate : b->def_rate;
 	case GUEST_UNKNOWN:
 		return UNKNOWN_GUEST_RATE;
 	default:
@@ -301,6 +309,12 @@ int64_t bus_wire_send(struct bus *b, const struct camera *c, uint32_t rate,
 	return end;
 }
 
+void bus_send(struct bus *b, struct camera *c, int64_t start,
+	      const uint8_t *d, size_t n)
+{
+	c->busy_until = bus_wire_send(b, c, c->rate, c->idx, start, d, n);
+}
+
 struct reply {
 	uint8_t addr, cmd;
 	bool has_status;
@@ -326,8 +340,8 @@ void bus_verbose(struct bus *b, int64_t t, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void verbose_frame(struct bus *b, const char *dir, int64_t t,
-		   const uint8_t *d, size_t n)
+void bus_trace_bytes(struct bus *b, const char *dir, int64_t t,
+		     const uint8_t *d, size_t n)
 {
 	if (!b->verbose)
 		return;
@@ -449,8 +463,8 @@ static void emit(struct bus *b, struct camera *c, struct reply *r,
 		memcpy(fr + total, fr, total);
 		total *= 2;
 	}
-	verbose_frame(b, "tx", start, fr, total);
-	c->busy_until = bus_wire_send(b, c, c->rate, c->idx, start, fr, total);
+	bus_trace_bytes(b, "tx", start, fr, total);
+	bus_send(b, c, start, fr, total);
 	b->stat[ST_REPLIES]++;
 	free(fr);
 }
@@ -495,10 +509,9 @@ static int dir_image(struct bus *b, struct camera *c, const char *dir,
 	return r;
 }
 
-static void record_frame(struct bus *b, struct camera *c, uint8_t comp)
+struct frame_rec *cam_new_frame(struct camera *c)
 {
 	struct frame_rec *fr;
-	char path[64];
 
 	if (c->nframes == c->frames_cap) {
 		c->frames_cap = c->frames_cap ? 2 * c->frames_cap : 64;
@@ -506,6 +519,15 @@ static void record_frame(struct bus *b, struct camera *c, uint8_t comp)
 				     c->frames_cap * sizeof(*c->frames));
 	}
 	fr = &c->frames[c->nframes++];
+	memset(fr, 0, sizeof(*fr));
+	return fr;
+}
+
+static void record_frame(struct bus *b, struct camera *c, uint8_t comp)
+{
+	struct frame_rec *fr = cam_new_frame(c);
+	char path[4096];
+
 	fr->num = c->frame_counter;
 	fr->addr = c->addr;
 	fr->w = c->img.w;
@@ -522,8 +544,9 @@ static void record_frame(struct bus *b, struct camera *c, uint8_t comp)
 		fflush(b->manifest);
 	}
 	if (b->save_dir) {
-		snprintf(path, sizeof(path), "%u-%u.jpg", c->addr, fr->num);
-		save_file(b->save_dir, path, c->img.data, c->img.size);
+		snprintf(path, sizeof(path), "%s/%u-%u.jpg", b->save_dir,
+			 c->addr, fr->num);
+		write_file(path, c->img.data, c->img.size);
 	}
 }
 
@@ -824,7 +847,7 @@ static void queue_frame(struct camera *c, const struct hostframe *h)
 
 static void parse_frame(struct bus *b, struct camera *c, int64_t t)
 {
-	struct hostframe h;
+	struct hostframe h = { 0 };
 
 	h.tc = t;
 	h.addr = c->pbuf[2];
@@ -836,10 +859,18 @@ static void parse_frame(struct bus *b, struct camera *c, int64_t t)
 		return;
 	}
 	b->stat[ST_FRAMES_OK]++;
-	log_cmd(b, c, &h);
-	if (b->verbose)
-		verbose_frame(b, "frame", t, c->pbuf, 8 + (size_t)h.len);
-	queue_frame(c, &h);
+	bus_accept_cmd(b, c, &h);
+}
+
+void bus_accept_cmd(struct bus *b, struct camera *c, const struct hostframe *h)
+{
+	log_cmd(b, c, h);
+	if (b->verbose) {
+		size_t n = b->ov ? 6 : 8 + (size_t)h->len;
+
+		bus_trace_bytes(b, "frame", h->tc, c->pbuf, n);
+	}
+	queue_frame(c, h);
 }
 
 static void parser_drop(struct bus *b, struct camera *c, size_t n)
@@ -903,7 +934,10 @@ static void cam_byte(struct bus *b, struct camera *c, const struct rx_event *ev)
 		byte ^= (uint8_t)(1u << prng_below(&b->prng, 8));
 		b->fstat[F_RXFLIP]++;
 	}
-	parser_feed(b, c, byte, ev->t);
+	if (b->ov)
+		ov528_feed(b, c, byte, ev->t);
+	else
+		parser_feed(b, c, byte, ev->t);
 }
 
 void bus_rx(struct bus *b, int64_t now, const uint8_t *d, size_t n)
@@ -916,7 +950,9 @@ void bus_rx(struct bus *b, int64_t now, const uint8_t *d, size_t n)
 
 /* ---- the event loop --------------------------------------------------- */
 
-enum ev_kind { EV_NONE, EV_CAMRX, EV_CMD, EV_STREAM, EV_OMVP, EV_OUT };
+enum ev_kind {
+	EV_NONE, EV_CAMRX, EV_TIMER, EV_CMD, EV_STREAM, EV_OMVP, EV_OUT
+};
 
 static int64_t cmd_time(const struct camera *c)
 {
@@ -939,10 +975,21 @@ static int64_t next_event(struct bus *b, enum ev_kind *kind, int *idx)
 	for (int i = 0; i < b->ncam; i++) {
 		struct camera *c = &b->cam[i];
 
-		ev = uart_rx_peek(&c->rx, &b->in, c->rate, follow);
+		ev = uart_rx_peek(&c->rx, &b->in,
+				  b->ov ? ov528_rx_rate(b, c) : c->rate,
+				  follow);
 		if (ev->t < best) {
 			best = ev->t;
 			*kind = EV_CAMRX;
+			*idx = i;
+		}
+	}
+	/* an OV528 camera's own timers: before a command due at that time */
+	for (int i = 0; b->ov && i < b->ncam; i++) {
+		t = ov528_next_timer(b, &b->cam[i]);
+		if (t < best) {
+			best = t;
+			*kind = EV_TIMER;
 			*idx = i;
 		}
 	}
@@ -1009,7 +1056,12 @@ void bus_advance(struct bus *b, int64_t now)
 			struct camera *c = &b->cam[idx];
 			struct hostframe h = c->q[c->qhead++];
 
-			handle(b, c, &h, t);
+			if (b->ov)
+				ov528_handle(b, c, &h, t);
+			else
+				handle(b, c, &h, t);
+		} else if (kind == EV_TIMER) {
+			ov528_timer(b, &b->cam[idx], t);
 		} else if (kind == EV_STREAM) {
 			stream_step(b, t);
 		} else if (kind == EV_OMVP) {
@@ -1057,4 +1109,6 @@ void bus_powercycle(struct bus *b, struct camera *c)
 	wave_cancel(&b->out, c->idx, b->now);
 	c->busy_until = b->now;
 	cam_defaults(c);
+	if (b->ov)
+		ov528_power_on(b, c, 0);
 }

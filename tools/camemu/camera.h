@@ -35,7 +35,9 @@ enum fault_kind {
 	F_STATUS, F_STALL, F_UNPLUG, F_PLUG, F_POWERCYCLE, F_HUGELEN,
 	F_HUGESIZE, F_WRONGADDR, F_DUP, F_REORDER, F_EBHEADER, F_NOSTATUS,
 	F_JUNK, F_BADMARKER,	/* stream camera only */
-	F_BADHCRC, F_BADDCRC, F_DROPPKT, F_NAK, F_RESET, F_OVERFLOW, /* omvp */
+	F_NAK,			/* OV528 and omvp */
+	F_DROPPKG, F_TWINFLIP,	/* OV528 only */
+	F_BADHCRC, F_BADDCRC, F_DROPPKT, F_RESET, F_OVERFLOW,	/* omvp only */
 	F_NKINDS
 };
 
@@ -72,6 +74,8 @@ struct frame_rec {
 	bool gray;
 	uint32_t size;
 	char sha[65];
+	uint8_t fmt;		/* OV528: INITIAL colour code */
+	bool preview;		/* OV528: taken by GET PICTURE preview */
 };
 
 struct hostframe {
@@ -79,7 +83,14 @@ struct hostframe {
 	uint8_t addr, cmd;
 	uint16_t len;
 	uint8_t p[MAX_PARAM];
+	/* OV528 */
+	int64_t t0;		/* when its first byte's start bit began */
+	uint32_t rate;		/* the rate the camera heard it at */
+	bool heard_ok;		/* every byte at that rate, a rate it knows */
 };
+
+struct ov528;
+struct ov528_cam;
 
 struct camera {
 	int idx;
@@ -114,6 +125,7 @@ struct camera {
 	struct hostframe *q;
 	size_t qhead, qn, qcap;
 	int64_t busy_until;
+	struct ov528_cam *ov;	/* --family ov528: the camera's state */
 };
 
 enum guest_mode {
@@ -139,6 +151,7 @@ struct omvp;
 
 struct bus {
 	struct stream *stream;	/* the stream camera (--family stream), or NULL */
+	struct ov528 *ov;	/* --family ov528: settings, counters; or NULL */
 	struct omvp *omvp;	/* the OpenMV Protocol camera (--family omvp), or NULL */
 	struct camera cam[MAX_CAMS];
 	int ncam;
@@ -219,16 +232,29 @@ bool fault_hit(struct bus *b, const struct camera *c, enum fault_kind k);
 /*
  * Put @n bytes on the line towards the host from @start (or when the line
  * is free), @rate bit/s, sender @src, with the per-byte faults of @c's
- * scope: dropped bytes leave the line idle for their time, inserted
- * garbage takes time. Returns when the last byte (or slot) ends.
+ * scope (NULL: faults without an address): dropped bytes leave the line
+ * idle for their time, inserted garbage takes time. Returns when the last
+ * byte (or slot) ends.
  */
 int64_t bus_wire_send(struct bus *b, const struct camera *c, uint32_t rate,
 		      int src, int64_t start, const uint8_t *d, size_t n);
-/* --verbose lines: "camemu: <t> ..." and a frame's first bytes in hex. */
+/*
+ * Shared by the families' command models: put @n reply bytes on the wire
+ * from @start at the camera's rate (the line may move it later), with
+ * the per-byte faults; sets c->busy_until to their end.
+ */
+void bus_send(struct bus *b, struct camera *c, int64_t start,
+	      const uint8_t *d, size_t n);
+/* A command for @c: logged (control "log"), traced, queued for handling. */
+void bus_accept_cmd(struct bus *b, struct camera *c, const struct hostframe *h);
+/* --verbose: bytes received or sent at @t. */
+void bus_trace_bytes(struct bus *b, const char *dir, int64_t t,
+		     const uint8_t *d, size_t n);
+/* A new, zeroed frame record at the end of c->frames. */
+struct frame_rec *cam_new_frame(struct camera *c);
+/* --verbose lines: "camemu: <t> ..." */
 void bus_verbose(struct bus *b, int64_t t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void verbose_frame(struct bus *b, const char *dir, int64_t t,
-		   const uint8_t *d, size_t n);
 
 /* Rate code (01..06) to bit/s, 0 if unknown. */
 uint32_t rate_code(uint8_t code);

@@ -2,12 +2,12 @@
 /*
  * The control channel's line protocol; see control.h and README.md.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "control.h"
 #include "omvp.h"
+#include "ov528.h"
 #include "stream.h"
 
 const char ctl_help[] =
@@ -78,16 +78,35 @@ const char ctl_help_omvp[] =
 	"help                          -> these lines, ok\n"
 	"quit                          -> ok bye, then the connection closes\n";
 
+const char ctl_help_ov528[] =
+	"ping                          -> ok pong\n"
+	"fault <spec> | fault clear    -> ok\n"
+	"faults                        -> fault <spec> lines, ok\n"
+	"unplug|plug [ADDR] [addr=A]   -> ok\n"
+	"powercycle [ADDR] [addr=A]    -> ok  (forgets sync, rate, settings, pictures)\n"
+	"seed N                        -> ok\n"
+	"set KEY VALUE [addr=A]        -> ok  (rate R|0, sleep-timeout S, capture-ms, cmd-ms;\n"
+	"                                     autobaud R,R,..., syncs N, wake-syncs N,\n"
+	"                                     preview-type 05|03|none, cbe 0|1, sleep-cmd 0|1,\n"
+	"                                     sleep-keeps 0|1, init-gap MS,\n"
+	"                                     init-early nak|drop|accept, transfer-nak HEX,\n"
+	"                                     pkgsize N, rgb565 be|le, quality Q, detail 0..4,\n"
+	"                                     guest-rate R|unknown|follow, verbose 0|1)\n"
+	"status [addr=A]               -> ok family=ov528 addr=.. rate=.. guest=.. synced=.. ...\n"
+	"log [addr=A] [since=SEQ]      -> cmd <seq> <addr> <id> <p1p2p3p4> lines, ok <count>\n"
+	"log clear                     -> ok\n"
+	"stats | stats clear           -> stat <name> <value> lines, ok\n"
+	"frame N [addr=A]              -> ok N addr=.. kind=.. format=.. res=WxH size=.. sha256=..\n"
+	"frames [addr=A]               -> frame N ... lines, ok <count>\n"
+	"help                          -> these lines, ok\n"
+	"quit                          -> ok bye, then the connection closes\n";
+
 #define WAIT_DEFAULT_MS	10000
 #define WAIT_MAX_MS	3600000
 
 static int num(const char *s, unsigned long max, unsigned long *v)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
+	return parse_ulong(s, 0, max, v);
 }
 
 /* Pull "addr=A" out of the words; *cam is the first camera otherwise. */
@@ -126,9 +145,13 @@ static int pick_cam(struct bus *b, char **w, int *nw, struct camera **cam,
 	return 0;
 }
 
-static void frame_line(struct sbuf *out, const char *prefix,
+static void frame_line(struct bus *b, struct sbuf *out, const char *prefix,
 		       const struct frame_rec *f)
 {
+	if (b->ov) {
+		ov528_frame_line(out, prefix, f);
+		return;
+	}
 	sbuf_printf(out,
 		    "%s %u addr=%u res=%ux%u comp=%u gray=%d size=%u sha256=%s\n",
 		    prefix, f->num, f->addr, f->w, f->h, f->comp, f->gray,
@@ -205,7 +228,7 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 		   struct sbuf *out)
 {
 	const char *key, *val;
-	char *end;
+	char *end, err[160];
 	double d;
 	unsigned long r;
 
@@ -215,6 +238,18 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 	}
 	key = w[1];
 	val = w[2];
+	if (b->ov) {
+		int k = ov528_set(b, c, key, val, err, sizeof(err));
+
+		if (k <= 0) {
+			sbuf_printf(out, k ? "err %s\n" : "ok\n", err);
+			return;
+		}
+		if (!strcmp(key, "saved-rate") || !strcmp(key, "poweron-rate")) {
+			sbuf_printf(out, "err unknown key '%s'\n", key);
+			return;
+		}
+	}
 	if (!strcmp(key, "capture-ms") || !strcmp(key, "cmd-ms")) {
 		d = strtod(val, &end);
 		if (*end || end == val || !(d >= 0 && d <= 600000)) {
@@ -378,7 +413,7 @@ static void stream_set(struct bus *b, char **w, int nw, struct sbuf *out)
 static uint64_t frames_written(const struct bus *b)
 {
 	if (b->omvp)
-		return b->omvp->st[OS_FRAMES_HANDED];
+		return b->omvp->st[OM_FRAMES_HANDED];
 	return b->stream->st[SS_FRAMES_WRITTEN];
 }
 
@@ -606,8 +641,8 @@ static void do_stats(struct bus *b, struct sbuf *out)
 		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
 			    (unsigned long long)b->stat[ST_RX_BYTES],
 			    (unsigned long long)b->stat[ST_TX_BYTES]);
-		for (int i = 0; i < OS_N; i++)
-			sbuf_printf(out, "stat %s %llu\n", ostat_names[i],
+		for (int i = 0; i < OM_N; i++)
+			sbuf_printf(out, "stat %s %llu\n", omstat_names[i],
 				    (unsigned long long)b->omvp->st[i]);
 	} else if (b->stream) {
 		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
@@ -618,6 +653,8 @@ static void do_stats(struct bus *b, struct sbuf *out)
 				    (unsigned long long)b->stream->st[i]);
 		sbuf_printf(out, "stat uart_overrun_bytes %llu\n",
 			    (unsigned long long)b->uart_overrun);
+	} else if (b->ov) {
+		ov528_stats(b, out);
 	} else {
 		for (int i = 0; i < ST_N; i++)
 			sbuf_printf(out, "stat %s %llu\n", stat_names[i],
@@ -660,7 +697,7 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 		sbuf_printf(out, "ok bye\n");
 		ret = 1;
 	} else if (!strcmp(w[0], "help")) {
-		sbuf_printf(out, "%sok\n", ctl_help);
+		sbuf_printf(out, "%sok\n", b->ov ? ctl_help_ov528 : ctl_help);
 	} else if (!strcmp(w[0], "fault") || !strcmp(w[0], "unplug") ||
 		   !strcmp(w[0], "plug") || !strcmp(w[0], "powercycle")) {
 		const char *spec = line;
@@ -694,6 +731,8 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 			if (nw != 1)
 				sbuf_printf(out,
 					    "err usage: status [addr=A]\n");
+			else if (b->ov)
+				ov528_status(b, c, out);
 			else
 				do_status(b, c, out);
 		}
@@ -713,6 +752,8 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 				       sizeof(b->stream->st));
 			if (b->omvp)
 				memset(b->omvp->st, 0, sizeof(b->omvp->st));
+			if (b->ov)
+				memset(b->ov->st, 0, sizeof(b->ov->st));
 			b->uart_overrun = 0;
 			sbuf_printf(out, "ok\n");
 		} else if (nw == 1) {
@@ -729,7 +770,7 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 		}
 		for (size_t i = 0; i < c->nframes; i++) {
 			if (c->frames[i].num == v) {
-				frame_line(out, "ok", &c->frames[i]);
+				frame_line(b, out, "ok", &c->frames[i]);
 				goto done;
 			}
 		}
@@ -738,7 +779,7 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 		if (pick_cam(b, w, &nw, &c, NULL, out))
 			goto done;
 		for (size_t i = 0; i < c->nframes; i++)
-			frame_line(out, "frame", &c->frames[i]);
+			frame_line(b, out, "frame", &c->frames[i]);
 		sbuf_printf(out, "ok %zu\n", c->nframes);
 	} else {
 		sbuf_printf(out, "err unknown command '%s'\n", w[0]);

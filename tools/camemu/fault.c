@@ -3,7 +3,6 @@
  * Fault injection: parsing "kind args... [addr=A]" specs (command line and
  * control channel share the syntax), and looking faults up.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,14 +22,17 @@ const char *const fault_names[F_NKINDS] = {
 	[F_DUP] = "dup",		[F_REORDER] = "reorder",
 	[F_EBHEADER] = "ebheader",	[F_NOSTATUS] = "nostatus",
 	[F_JUNK] = "junk",		[F_BADMARKER] = "badmarker",
+	[F_NAK] = "nak",		[F_DROPPKG] = "droppkg",
+	[F_TWINFLIP] = "twinflip",
 	[F_BADHCRC] = "badhcrc",	[F_BADDCRC] = "baddcrc",
-	[F_DROPPKT] = "droppkt",	[F_NAK] = "nak",
-	[F_RESET] = "reset",		[F_OVERFLOW] = "overflow",
+	[F_DROPPKT] = "droppkt",	[F_RESET] = "reset",
+	[F_OVERFLOW] = "overflow",
 };
 
 static const char *family(const struct bus *b)
 {
-	return b->omvp ? "omvp" : b->stream ? "stream" : "sxh485";
+	return b->omvp ? "omvp" : b->stream ? "stream" : b->ov ? "OV528" :
+	       "sxh485";
 }
 
 bool fault_kind_ok(const struct bus *b, enum fault_kind k)
@@ -44,6 +46,24 @@ bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 			return true;
 		default:
 			return false;
+		}
+	}
+	if (b->ov) {
+		switch (k) {
+		case F_STATUS:
+		case F_HUGELEN:
+		case F_EBHEADER:
+		case F_NOSTATUS:
+		case F_JUNK:
+		case F_BADMARKER:
+		case F_BADHCRC:
+		case F_BADDCRC:
+		case F_DROPPKT:
+		case F_RESET:
+		case F_OVERFLOW:
+			return false;
+		default:
+			return true;
 		}
 	}
 	if (!b->stream)
@@ -135,11 +155,7 @@ void fault_describe(const struct fault *f, char *buf, size_t len)
 
 static int parse_num(const char *s, unsigned long max, unsigned long *v)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
+	return parse_ulong(s, 0, max, v);
 }
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
@@ -207,7 +223,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	for (k = 0; k < F_NKINDS; k++)
 		if (!strcmp(w[0], fault_names[k]))
 			break;
-	if (k == F_NKINDS || (!b->stream && !b->omvp && !fault_kind_ok(b, k))) {
+	if (k == F_NKINDS ||
+	    (!b->stream && !b->ov && !b->omvp && !fault_kind_ok(b, k))) {
 		snprintf(err, errlen, "unknown fault '%s'", w[0]);
 		goto out;
 	}
@@ -224,8 +241,10 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		snprintf(err, errlen, "no camera with address %lu", addr);
 		goto out;
 	}
-	if (rate && (k != F_POWERCYCLE || b->omvp)) {
-		snprintf(err, errlen, "rate= only goes with powercycle");
+	if (rate && (k != F_POWERCYCLE || b->ov || b->omvp)) {
+		snprintf(err, errlen, b->ov ? "an OV528 camera has no saved rate" :
+			 b->omvp ? "the omvp camera has no saved rate" :
+			 "rate= only goes with powercycle");
 		goto out;
 	}
 	f.kind = (enum fault_kind)k;
@@ -319,7 +338,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		/* "next N replies" kinds, some with a value */
 		if (na > 2 || (na == 2 && f.kind != F_STATUS &&
 			       f.kind != F_HUGELEN && f.kind != F_HUGESIZE &&
-			       f.kind != F_JUNK && f.kind != F_NAK)) {
+			       f.kind != F_JUNK && f.kind != F_NAK &&
+			       f.kind != F_TWINFLIP)) {
 			snprintf(err, errlen, "too many arguments");
 			goto out;
 		}
@@ -332,8 +352,10 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		}
 		if (na == 2) {
 			unsigned long max = f.kind == F_STATUS ? 0xff :
+					    f.kind == F_NAK && b->omvp ? 0xffff :
+					    f.kind == F_NAK ? 0xff :
+					    f.kind == F_TWINFLIP ? 1 :
 					    f.kind == F_JUNK ? JUNK_MAX :
-					    f.kind == F_NAK ? 0xffff :
 					    0xffffffffUL;
 
 			if (parse_num(args[1], max, &v) ||

@@ -404,6 +404,100 @@ int pattern_jpeg(const struct pattern_params *p, struct image *out)
 	return r;
 }
 
+static const unsigned int raw_bits[RAW_NFMT] = {
+	[RAW_GRAY2] = 2, [RAW_GRAY4] = 4, [RAW_GRAY8] = 8, [RAW_RGB444] = 12,
+	[RAW_RGB565BE] = 16, [RAW_RGB565LE] = 16, [RAW_CRYCBY] = 16,
+};
+
+size_t raw_size(enum raw_fmt f, unsigned int w, unsigned int h)
+{
+	return ((size_t)w * h * raw_bits[f] + 7) / 8;
+}
+
+static uint8_t luma(const uint8_t *q)
+{
+	return (uint8_t)((q[0] * 77 + q[1] * 150 + q[2] * 29) >> 8);
+}
+
+void raw_convert(const uint8_t *rgb, unsigned int w, unsigned int h,
+		 enum raw_fmt f, uint8_t *out)
+{
+	size_t n = (size_t)w * h;
+
+	memset(out, 0, raw_size(f, w, h));
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *q = rgb + 3 * i;
+		unsigned int v;
+
+		switch (f) {
+		case RAW_GRAY2:
+			out[i / 4] |= (uint8_t)((luma(q) >> 6) << (6 - 2 * (i % 4)));
+			break;
+		case RAW_GRAY4:
+			out[i / 2] |= (uint8_t)((luma(q) >> 4) << (i % 2 ? 0 : 4));
+			break;
+		case RAW_GRAY8:
+			out[i] = luma(q);
+			break;
+		case RAW_RGB444:
+			/* nibble k of the stream: R, G, B of pixel i */
+			for (int c = 0; c < 3; c++) {
+				size_t k = 3 * i + (size_t)c;
+
+				out[k / 2] |= (uint8_t)((q[c] >> 4) <<
+							(k % 2 ? 0 : 4));
+			}
+			break;
+		case RAW_RGB565BE:
+		case RAW_RGB565LE:
+			v = (unsigned int)(q[0] >> 3) << 11 |
+			    (unsigned int)(q[1] >> 2) << 5 | (q[2] >> 3);
+			out[2 * i + (f == RAW_RGB565LE)] = (uint8_t)(v >> 8);
+			out[2 * i + (f != RAW_RGB565LE)] = (uint8_t)v;
+			break;
+		case RAW_CRYCBY: {
+			/* a pair: Cr Y0 Cb Y1, chroma of the mean colour */
+			const uint8_t *q2 = i + 1 < n ? q + 3 : q;
+			int r = (q[0] + q2[0] + 1) / 2, g = (q[1] + q2[1] + 1) / 2;
+			int b = (q[2] + q2[2] + 1) / 2;
+
+			if (i % 2)
+				break;
+			out[2 * i] = clamp8((128 * r - 107 * g - 21 * b +
+					     32768 + 128) >> 8);
+			out[2 * i + 1] = luma(q);
+			out[2 * i + 2] = clamp8((-43 * r - 85 * g + 128 * b +
+						 32768 + 128) >> 8);
+			if (i + 1 < n)
+				out[2 * i + 3] = luma(q2);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+int pattern_raw(const struct pattern_params *p, enum raw_fmt f,
+		struct image *out)
+{
+	uint8_t *pix;
+
+	memset(out, 0, sizeof(*out));
+	if ((unsigned int)f >= RAW_NFMT || !p->w || !p->h)
+		return -1;
+	pix = xmalloc(3 * (size_t)p->w * p->h);
+	pattern_render(p, pix);
+	out->size = raw_size(f, p->w, p->h);
+	out->data = xmalloc(out->size);
+	raw_convert(pix, p->w, p->h, f, out->data);
+	out->w = p->w;
+	out->h = p->h;
+	out->gray = f <= RAW_GRAY8;
+	free(pix);
+	return 0;
+}
+
 void exif_thumb_size(unsigned int w, unsigned int h, unsigned int *tw,
 		     unsigned int *th)
 {
@@ -594,19 +688,18 @@ int read_file(const char *path, uint8_t **d, size_t *n)
 	return 0;
 }
 
-void save_file(const char *dir, const char *name, const void *d, size_t n)
+int write_file(const char *path, const uint8_t *d, size_t n)
 {
-	char path[4096];
-	FILE *f;
+	FILE *f = fopen(path, "wb");
+	int r = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f) {
+	if (!f || fwrite(d, 1, n, f) != n)
+		r = -1;
+	if (f && fclose(f))
+		r = -1;
+	if (r)
 		fprintf(stderr, "camemu: %s: %s\n", path, strerror(errno));
-		return;
-	}
-	if (fwrite(d, 1, n, f) != n || fclose(f))
-		fprintf(stderr, "camemu: %s: write failed\n", path);
+	return r;
 }
 
 void image_free(struct image *img)

@@ -35,6 +35,34 @@ struct pattern_params {
 #define DETAIL_MAX	4
 #define DETAIL_DEFAULT	1
 
+/*
+ * RAW pixel layouts of the pattern (the OV528 colour settings). Pixels
+ * go row by row, left to right, packed across row ends:
+ *   GRAY2   4 pixels a byte, the first in bits 7-6
+ *   GRAY4   2 pixels a byte, the first in bits 7-4
+ *   GRAY8   1 byte a pixel
+ *   RGB444  2 pixels in 3 bytes: R0G0 B0R1 G1B1 (4-bit nibbles, high first)
+ *   RGB565  2 bytes a pixel, RRRRRGGG GGGBBBBB, high byte first (BE) or
+ *           low byte first (LE)
+ *   CRYCBY  2 pixels in 4 bytes: Cr Y0 Cb Y1 (JFIF full range; Cr, Cb of
+ *           the pair's mean colour)
+ * Grey is (77 R + 150 G + 29 B) >> 8, as in a grey JPEG, cut to the top
+ * bits; colour channels are cut to their top bits.
+ */
+enum raw_fmt {
+	RAW_GRAY2, RAW_GRAY4, RAW_GRAY8, RAW_RGB444, RAW_RGB565BE,
+	RAW_RGB565LE, RAW_CRYCBY, RAW_NFMT
+};
+
+/* Bytes of a w x h picture in @f. */
+size_t raw_size(enum raw_fmt f, unsigned int w, unsigned int h);
+/* Convert RGB pixels (3 bytes each) to @f; out holds raw_size() bytes. */
+void raw_convert(const uint8_t *rgb, unsigned int w, unsigned int h,
+		 enum raw_fmt f, uint8_t *out);
+/* The pattern of @p as a RAW picture in @f; 0 or -1. */
+int pattern_raw(const struct pattern_params *p, enum raw_fmt f,
+		struct image *out);
+
 /* Encoder options beyond the quality (jpeg_encode uses none of them). */
 struct jpeg_opts {
 	int quality;		/* 1..100 */
@@ -76,8 +104,8 @@ int jpeg_decode(const uint8_t *d, size_t n, uint8_t **pix, unsigned int *w,
 void sha256_hex(const uint8_t *d, size_t n, char hex[65]);
 /* Read a whole file; 0 or -1. */
 int read_file(const char *path, uint8_t **d, size_t *n);
-/* Write @n bytes as DIR/NAME (--save-frames); errors go to stderr. */
-void save_file(const char *dir, const char *name, const void *d, size_t n);
+/* Write a whole file; 0, or -1 after saying why on stderr. */
+int write_file(const char *path, const uint8_t *d, size_t n);
 void image_free(struct image *img);
 
 #endif

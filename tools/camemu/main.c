@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * camemu: serial camera emulator (SXH485 cameras, an OpenMV-style JPEG
- * stream camera with --family stream, or an OpenMV camera speaking the
- * OpenMV Protocol with --family omvp).
+ * stream camera with --family stream, OV528 cameras with --family ov528,
+ * or an OpenMV camera speaking the OpenMV Protocol with --family omvp).
  *
- * The process around the camera model (camera.c, stream.c, omvp.c): the UART socket or pty,
+ * The process around the camera models (camera.c, stream.c, ov528.c,
+ * omvp.c): the UART socket or pty,
  * control sockets, the QEMU trace log that tells the guest's UART rate,
  * and pacing output bytes to their wire times with an absolute timer.
  */
@@ -28,6 +29,7 @@
 #include "camera.h"
 #include "control.h"
 #include "omvp.h"
+#include "ov528.h"
 #include "stream.h"
 #include "util.h"
 
@@ -71,10 +73,11 @@ static void usage(FILE *f)
 "usage: camemu [options]\n"
 "Emulates SXH485 serial cameras (several may share one RS-485 wire), or\n"
 "with --family stream an OpenMV camera whose script writes JPEG frames to\n"
-"its UART unasked, or with --family omvp an OpenMV camera on stock firmware\n"
-"answering the OpenMV Protocol.\n"
+"its UART unasked, or with --family ov528 OV528 cameras (C328, uCAM, V8),\n"
+"or with --family omvp an OpenMV camera on stock firmware answering the\n"
+"OpenMV Protocol.\n"
 "\n"
-"  --family F           sxh485 (default), stream or omvp\n"
+"  --family F           sxh485 (default), stream, ov528 or omvp\n"
 "  --uart PATH          listen on a Unix stream socket for the UART (QEMU\n"
 "                       connects: -chardev socket,id=cam,path=PATH)\n"
 "  --pty                create a pty instead and print its path on stdout\n"
@@ -121,6 +124,30 @@ static void usage(FILE *f)
 "  on the wire: frame N res=WxH size=S sha256=H framing=F state=STATE\n"
 "  start_ns=T0 end_ns=T1\n"
 "\n"
+"OV528 cameras (--family ov528; each also \"set KEY VALUE\" on the control\n"
+"socket, without the dashes):\n"
+"  --camera addr=A[,rate=R]  A 1..7 on a bus, or one camera at 0 (RS-232,\n"
+"                       the default); rate: synced at R from the start\n"
+"  --rate R             the host's rate while it is not known (no trace log)\n"
+"  --capture-ms, --cmd-ms, --detail, --quality Q (JPEG, 80) as above\n"
+"  --autobaud R,R,...   rates the auto-baud locks onto (9600,14400,19200,\n"
+"                       38400,56000,57600,115200,230400,460800,921600)\n"
+"  --syncs N            the Nth SYNC in a row is answered (3)\n"
+"  --wake-syncs N       the same after POWER OFF or the sleep timeout (25)\n"
+"  --preview-type T     GET PICTURE type of the JPEG preview: 05, 03 or none (05)\n"
+"  --cbe 0|1            CBE (0x14) supported, else NAKed (1)\n"
+"  --sleep-cmd 0|1      SLEEP TIMEOUT (0x15) supported, else NAKed (1)\n"
+"  --sleep-timeout S    power-on sleep timeout, 0..255 s (0: never)\n"
+"  --sleep-keeps 0|1    sleep keeps rate, settings and pictures (0: sleep is\n"
+"                       a power-off that needs wake-syncs)\n"
+"  --init-gap MS        quiet time after INITIAL's ACK (100)\n"
+"  --init-early P       a command within it: nak (06), drop or accept (nak)\n"
+"  --transfer-nak HEX   NAK code for a command before F0 F0 ends a transfer (80)\n"
+"  --pkgsize N          power-on package size, 7..512 (64)\n"
+"  --rgb565 be|le       byte order of RAW RGB565 (be)\n"
+"  --manifest: frame N addr=A kind=snapshot|preview format=F res=WxH size=S\n"
+"  sha256=H; --save-frames: DIR/<addr>-<frame>.jpg or .raw\n"
+"\n"
 "OpenMV Protocol camera (--family omvp; also --rate (921600, up to 12000000),\n"
 "--fps, --res (320x240), --quality, --detail, --cmd-ms (0.1); each also\n"
 "\"set KEY VALUE\" on the control socket, without the dashes):\n"
@@ -147,6 +174,10 @@ static void usage(FILE *f)
 "Faults (stream): byteflip P, drop P, garbage P, junk [N] [LEN],\n"
 "truncate [N], hugelen [N] [V], badmarker [N], stall MS [N], unplug, plug,\n"
 "clear.\n"
+"Faults (OV528): byteflip P, drop P, garbage P, rxflip P, badcrc [N],\n"
+"droppkg [N], twinflip [N] [0|1], nak [N] [CODE], reorder [N], dup [N],\n"
+"truncate [N], wrongaddr [N], hugesize [N] [V], stall MS [N], unplug, plug,\n"
+"powercycle [ADDR], clear; each may take addr=A.\n"
 "Faults (omvp): byteflip P, drop P, garbage P, rxflip P, badhcrc [N],\n"
 "baddcrc [N], droppkt [N], truncate [N], dup [N], stall MS [N], nak [N] [CODE],\n"
 "overflow [N], unplug, plug, reset [silent], powercycle, clear.\n"
@@ -157,8 +188,11 @@ static void usage(FILE *f)
 "Control protocol of the stream camera:\n"
 "%s"
 "\n"
+"Control protocol of the OV528 cameras:\n"
+"%s"
+"\n"
 "Control protocol of the omvp camera:\n"
-"%s", ctl_help, ctl_help_stream, ctl_help_omvp);
+"%s", ctl_help, ctl_help_stream, ctl_help_ov528, ctl_help_omvp);
 }
 
 static void die(const char *fmt, ...)
@@ -576,23 +610,30 @@ struct cam_spec {
 	char *images;
 };
 
-static void parse_camera(const char *arg, struct cam_spec *cs)
+/* @ov: an OV528 camera (addresses 0..7, no saved rate or images). */
+static void parse_camera(const char *arg, struct cam_spec *cs, bool ov)
 {
 	char *copy = xstrdup(arg), *save = NULL, *tok;
 
 	memset(cs, 0, sizeof(*cs));
-	cs->addr = 1;
+	cs->addr = ov ? 0 : 1;
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(tok, "addr=", 5)) {
 			char *end;
 			unsigned long a = strtoul(tok + 5, &end, 0);
 
-			if (*end || !a || a > 254)
+			if (ov && (*end || end == tok + 5 || a > OV_MAX_ADDR))
+				die("bad camera address in '%s' (0..%d)", arg,
+				    OV_MAX_ADDR);
+			if (!ov && (*end || !a || a > 254))
 				die("bad camera address in '%s' (1..254)", arg);
 			cs->addr = (unsigned int)a;
 		} else if (!strncmp(tok, "rate=", 5)) {
 			cs->rate = parse_rate(tok + 5);
+		} else if (ov) {
+			die("bad --camera item '%s' (an OV528 camera takes addr= and rate=)",
+			    tok);
 		} else if (!strncmp(tok, "saved-rate=", 11)) {
 			cs->saved = parse_rate(tok + 11);
 		} else if (!strncmp(tok, "images=", 7)) {
@@ -647,24 +688,52 @@ static void setup_stream(const char *const *sopt, const char *rate,
 	s->streaming = !paused;
 }
 
-/* --family omvp: the OpenMV Protocol camera, its options set as by "set". */
-static void setup_omvp(const char *const *sopt, const char *rate,
-		       const char *cmd_ms, const char *const (*oo)[2], int noo)
+/* --family ov528: the OV528 options, as "set" keys */
+#define OV_OPT0 2000
+static const char *const ov_keys[] = {
+	"autobaud", "syncs", "wake-syncs", "preview-type", "cbe", "sleep-cmd",
+	"sleep-keeps", "sleep-timeout", "init-gap", "init-early",
+	"transfer-nak", "pkgsize", "rgb565",
+};
+
+static void setup_ov528(const char *const *ov_val, const char *quality,
+			const char *rate)
 {
-	const char *kv[][2] = { { "rate", rate }, { "fps", sopt[3] },
-				{ "res", sopt[4] }, { "quality", sopt[5] },
-				{ "cmd-ms", cmd_ms } };
+	char err[160];
+
+	bus.ov = ov528_new();
+	for (size_t i = 0; i < ARRAY_SIZE(ov_keys); i++)
+		if (ov_val[i] && ov528_set(&bus, NULL, ov_keys[i], ov_val[i],
+					   err, sizeof(err)))
+			die("bad --%s '%s': %s", ov_keys[i], ov_val[i], err);
+	if (quality && ov528_set(&bus, NULL, "quality", quality, err,
+				 sizeof(err)))
+		die("bad --quality '%s': %s", quality, err);
+	if (rate)
+		bus.def_rate = parse_rate(rate);
+}
+
+/* --family omvp: its own options, and the shared ones, as "set" keys */
+#define OMVP_OPT0 3000
+static const char *const omvp_keys[] = {
+	"poll-ms", "publish-ms", "lock-ms", "rtx-ms", "rtx-retries", "boot-ms",
+	"max-payload", "caps", "hdr-offset", "stream-id", "raw",
+	/* shared */
+	"rate", "fps", "res", "quality", "cmd-ms",
+};
+#define OMVP_OWN 11
+
+static void setup_omvp(const char **omvp_val)
+{
 	char err[160];
 
 	bus.omvp = omvp_new(bus.now);
 	bus.omvp->detail = bus.detail;
-	for (int i = 0; i < (int)ARRAY_SIZE(kv) + noo; i++) {
-		const char *const *o = i < (int)ARRAY_SIZE(kv) ? kv[i] :
-				       oo[i - (int)ARRAY_SIZE(kv)];
-
-		if (o[1] && omvp_set(&bus, o[0], o[1], err, sizeof(err)))
-			die("bad --%s '%s': %s", o[0], o[1], err);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(omvp_keys); i++)
+		if (omvp_val[i] && omvp_set(&bus, omvp_keys[i], omvp_val[i],
+					    err, sizeof(err)))
+			die("bad --%s '%s': %s", omvp_keys[i], omvp_val[i],
+			    err);
 	omvp_start(bus.omvp, bus.now);
 }
 
@@ -697,17 +766,30 @@ int main(int argc, char **argv)
 		{ "restart", required_argument, NULL, 1006 },
 		{ "exif", required_argument, NULL, 1007 },
 		{ "paused", no_argument, NULL, 1008 },
-		{ "poll-ms", required_argument, NULL, 1100 },
-		{ "publish-ms", required_argument, NULL, 1101 },
-		{ "lock-ms", required_argument, NULL, 1102 },
-		{ "rtx-ms", required_argument, NULL, 1103 },
-		{ "rtx-retries", required_argument, NULL, 1104 },
-		{ "boot-ms", required_argument, NULL, 1105 },
-		{ "max-payload", required_argument, NULL, 1106 },
-		{ "caps", required_argument, NULL, 1107 },
-		{ "hdr-offset", required_argument, NULL, 1108 },
-		{ "stream-id", required_argument, NULL, 1109 },
-		{ "raw", required_argument, NULL, 1110 },
+		{ "poll-ms", required_argument, NULL, OMVP_OPT0 + 0 },
+		{ "publish-ms", required_argument, NULL, OMVP_OPT0 + 1 },
+		{ "lock-ms", required_argument, NULL, OMVP_OPT0 + 2 },
+		{ "rtx-ms", required_argument, NULL, OMVP_OPT0 + 3 },
+		{ "rtx-retries", required_argument, NULL, OMVP_OPT0 + 4 },
+		{ "boot-ms", required_argument, NULL, OMVP_OPT0 + 5 },
+		{ "max-payload", required_argument, NULL, OMVP_OPT0 + 6 },
+		{ "caps", required_argument, NULL, OMVP_OPT0 + 7 },
+		{ "hdr-offset", required_argument, NULL, OMVP_OPT0 + 8 },
+		{ "stream-id", required_argument, NULL, OMVP_OPT0 + 9 },
+		{ "raw", required_argument, NULL, OMVP_OPT0 + 10 },
+		{ "autobaud", required_argument, NULL, OV_OPT0 + 0 },
+		{ "syncs", required_argument, NULL, OV_OPT0 + 1 },
+		{ "wake-syncs", required_argument, NULL, OV_OPT0 + 2 },
+		{ "preview-type", required_argument, NULL, OV_OPT0 + 3 },
+		{ "cbe", required_argument, NULL, OV_OPT0 + 4 },
+		{ "sleep-cmd", required_argument, NULL, OV_OPT0 + 5 },
+		{ "sleep-keeps", required_argument, NULL, OV_OPT0 + 6 },
+		{ "sleep-timeout", required_argument, NULL, OV_OPT0 + 7 },
+		{ "init-gap", required_argument, NULL, OV_OPT0 + 8 },
+		{ "init-early", required_argument, NULL, OV_OPT0 + 9 },
+		{ "transfer-nak", required_argument, NULL, OV_OPT0 + 10 },
+		{ "pkgsize", required_argument, NULL, OV_OPT0 + 11 },
+		{ "rgb565", required_argument, NULL, OV_OPT0 + 12 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -715,11 +797,14 @@ int main(int argc, char **argv)
 	struct cam_spec cams[MAX_CAMS];
 	char *faults[64], err[160];
 	const char *sopt[8] = { NULL }, *rate_arg = NULL, *sxh_opt = NULL;
-	const char *stream_opt = NULL, *stream_only = NULL, *cmd_ms = NULL;
-	const char *oopt[64][2], *omvp_opt = NULL;
-	int ncams = 0, nfaults = 0, noopt = 0, opt, sfd, tfd;
+	const char *stream_opt = NULL, *sxh_only = NULL, *stream_only = NULL;
+	const char *stream_only_omvp = NULL, *cmd_ms = NULL;
+	const char *cam_args[MAX_CAMS], *ov_val[ARRAY_SIZE(ov_keys)] = { NULL };
+	const char *ov_opt = NULL, *omvp_opt = NULL;
+	const char *omvp_val[ARRAY_SIZE(omvp_keys)] = { NULL };
+	int ncams = 0, nfaults = 0, opt, sfd, tfd;
 	bool want_pty = false, family_stream = false, paused = false;
-	bool family_omvp = false;
+	bool family_ov = false, family_omvp = false;
 	sigset_t mask;
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 
@@ -747,7 +832,7 @@ int main(int argc, char **argv)
 		case 'C':
 			if (ncams == MAX_CAMS)
 				die("at most %d cameras", MAX_CAMS);
-			parse_camera(optarg, &cams[ncams++]);
+			cam_args[ncams++] = optarg;
 			sxh_opt = "--camera";
 			break;
 		case 'r':
@@ -765,18 +850,19 @@ int main(int argc, char **argv)
 			if (bus_set_restable(&bus, optarg))
 				die("bad --restable '%s' (CODE=WxH,...; W, H multiples of 8)",
 				    optarg);
-			sxh_opt = "--restable";
+			sxh_opt = sxh_only = "--restable";
 			break;
 		case 'i':
 			bus.image_dir = xstrdup(optarg);
-			sxh_opt = "--image-dir";
+			sxh_opt = sxh_only = "--image-dir";
 			break;
 		case 'Y':
 			family_stream = !strcmp(optarg, "stream");
+			family_ov = !strcmp(optarg, "ov528");
 			family_omvp = !strcmp(optarg, "omvp");
-			if (!family_stream && !family_omvp &&
+			if (!family_stream && !family_ov && !family_omvp &&
 			    strcmp(optarg, "sxh485"))
-				die("bad --family '%s' (sxh485, stream or omvp)",
+				die("bad --family '%s' (sxh485, stream, ov528 or omvp)",
 				    optarg);
 			break;
 		case 1000 ... 1007:
@@ -784,22 +870,22 @@ int main(int argc, char **argv)
 			for (size_t i = 0; opts[i].name; i++)
 				if (opts[i].val == opt)
 					stream_opt = opts[i].name;
-			/* --fps, --res, --quality: the omvp camera's too */
-			if (opt < 1003 || opt > 1005)
+			if (opt != 1005)	/* --quality: ov528 and omvp too */
 				stream_only = stream_opt;
+			if (opt < 1003 || opt > 1005)	/* --fps, --res: omvp */
+				stream_only_omvp = stream_opt;
 			break;
 		case 1008:
 			paused = true;
-			stream_opt = stream_only = "--paused";
+			stream_opt = stream_only = stream_only_omvp = "--paused";
 			break;
-		case 1100 ... 1110:
-			if (noopt == (int)ARRAY_SIZE(oopt))
-				die("too many options");
-			for (size_t i = 0; opts[i].name; i++)
-				if (opts[i].val == opt)
-					omvp_opt = opts[i].name;
-			oopt[noopt][0] = omvp_opt;
-			oopt[noopt++][1] = optarg;
+		case OMVP_OPT0 ... OMVP_OPT0 + OMVP_OWN - 1:
+			omvp_val[opt - OMVP_OPT0] = optarg;
+			omvp_opt = omvp_keys[opt - OMVP_OPT0];
+			break;
+		case OV_OPT0 ... OV_OPT0 + (int)ARRAY_SIZE(ov_keys) - 1:
+			ov_val[opt - OV_OPT0] = optarg;
+			ov_opt = ov_keys[opt - OV_OPT0];
 			break;
 		case 'm':
 			bus.manifest = fopen(optarg, "a");
@@ -840,24 +926,47 @@ int main(int argc, char **argv)
 	if (family_omvp) {
 		if (sxh_opt)
 			die("%s is for --family sxh485", sxh_opt);
-		if (stream_only)
+		if (ov_opt)
+			die("--%s is for --family ov528", ov_opt);
+		if (stream_only_omvp)
 			die("%s%s is for --family stream",
-			    stream_only[0] == '-' ? "" : "--", stream_only);
-		setup_omvp(sopt, rate_arg, cmd_ms, oopt, noopt);
+			    stream_only_omvp[0] == '-' ? "" : "--",
+			    stream_only_omvp);
+		omvp_val[OMVP_OWN] = rate_arg;
+		memcpy(&omvp_val[OMVP_OWN + 1], &sopt[3], 3 * sizeof(*sopt));
+		omvp_val[OMVP_OWN + 4] = cmd_ms;
+		setup_omvp(omvp_val);
 	} else if (family_stream) {
 		if (sxh_opt || cmd_ms)
 			die("%s is for --family sxh485",
 			    sxh_opt ? sxh_opt : "--cmd-ms");
+		if (ov_opt)
+			die("--%s is for --family ov528", ov_opt);
 		setup_stream(sopt, rate_arg, paused);
+	} else if (family_ov) {
+		if (sxh_only)
+			die("%s is for --family sxh485", sxh_only);
+		if (stream_only)
+			die("%s%s is for --family stream",
+			    stream_only[0] == '-' ? "" : "--", stream_only);
+		setup_ov528(ov_val, sopt[5], rate_arg);
 	} else if (stream_opt) {
 		die("%s%s is for --family stream",
 		    stream_opt[0] == '-' ? "" : "--", stream_opt);
+	} else if (ov_opt) {
+		die("--%s is for --family ov528", ov_opt);
 	} else if (rate_arg) {
 		bus.def_rate = parse_rate(rate_arg);
 	}
+	for (int i = 0; i < ncams; i++)
+		parse_camera(cam_args[i], &cams[i], family_ov);
 	if (!ncams && !family_stream && !family_omvp)
-		parse_camera("addr=1", &cams[ncams++]);
+		parse_camera(family_ov ? "addr=0" : "addr=1", &cams[ncams++],
+			     family_ov);
 	for (int i = 0; i < ncams; i++) {
+		if (family_ov && ncams > 1 && !cams[i].addr)
+			die("address 0 is RS-232: one camera alone (a bus takes 1..%d)",
+			    OV_MAX_ADDR);
 		for (int j = 0; j < i; j++)
 			if (cams[j].addr == cams[i].addr)
 				die("two cameras with address %u",

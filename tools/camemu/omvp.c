@@ -21,33 +21,33 @@ const char *const oslot_names[SLOT_N] = {
 	[SLOT_READY] = "ready", [SLOT_LOCKED] = "locked",
 };
 
-const char *const ostat_names[OS_N] = {
-	[OS_PACKETS_IN] = "packets_in",
-	[OS_PACKETS_OUT] = "packets_out",
-	[OS_REQUESTS] = "requests",
-	[OS_ACKS_IN] = "acks_in",
-	[OS_NAKS_IN] = "naks_in",
-	[OS_HCRC_ERRORS] = "hcrc_errors",
-	[OS_DCRC_ERRORS] = "dcrc_errors",
-	[OS_OVERFLOW_ERRORS] = "overflow_errors",
-	[OS_SEQ_ERRORS] = "seq_errors",
-	[OS_INVALID] = "invalid",
-	[OS_NAKS_OUT] = "naks_out",
-	[OS_BUSY_OUT] = "busy_out",
-	[OS_RETRANSMITS] = "retransmits",
-	[OS_RTX_GIVEUPS] = "rtx_giveups",
-	[OS_EVENTS_OUT] = "events_out",
-	[OS_SYNCS] = "syncs",
-	[OS_RX_JUNK_BYTES] = "rx_junk_bytes",
-	[OS_RX_IGNORED] = "rx_ignored",
-	[OS_FRAMES_PUBLISHED] = "frames_published",
-	[OS_FRAMES_SKIPPED] = "frames_skipped",
-	[OS_FRAMES_OVERFLOWED] = "frames_overflowed",
-	[OS_FRAMES_DROPPED] = "frames_dropped",
-	[OS_FRAMES_HANDED] = "frames_handed",
-	[OS_READ_BYTES] = "read_bytes",
-	[OS_RESETS] = "resets",
-	[OS_BOOTS] = "boots",
+const char *const omstat_names[OM_N] = {
+	[OM_PACKETS_IN] = "packets_in",
+	[OM_PACKETS_OUT] = "packets_out",
+	[OM_REQUESTS] = "requests",
+	[OM_ACKS_IN] = "acks_in",
+	[OM_NAKS_IN] = "naks_in",
+	[OM_HCRC_ERRORS] = "hcrc_errors",
+	[OM_DCRC_ERRORS] = "dcrc_errors",
+	[OM_OVERFLOW_ERRORS] = "overflow_errors",
+	[OM_SEQ_ERRORS] = "seq_errors",
+	[OM_INVALID] = "invalid",
+	[OM_NAKS_OUT] = "naks_out",
+	[OM_BUSY_OUT] = "busy_out",
+	[OM_RETRANSMITS] = "retransmits",
+	[OM_RTX_GIVEUPS] = "rtx_giveups",
+	[OM_EVENTS_OUT] = "events_out",
+	[OM_SYNCS] = "syncs",
+	[OM_RX_JUNK_BYTES] = "rx_junk_bytes",
+	[OM_RX_IGNORED] = "rx_ignored",
+	[OM_FRAMES_PUBLISHED] = "frames_published",
+	[OM_FRAMES_SKIPPED] = "frames_skipped",
+	[OM_FRAMES_OVERFLOWED] = "frames_overflowed",
+	[OM_FRAMES_DROPPED] = "frames_dropped",
+	[OM_FRAMES_HANDED] = "frames_handed",
+	[OM_READ_BYTES] = "read_bytes",
+	[OM_RESETS] = "resets",
+	[OM_BOOTS] = "boots",
 };
 
 /* What PROTO_VERSION reports: protocol, bootloader, firmware. */
@@ -99,7 +99,7 @@ static void slot_empty(struct omvp *o, int64_t t)
 	uint32_t k = newest(o, t) + 1;
 
 	if (o->slot == SLOT_READY)
-		o->st[OS_FRAMES_DROPPED]++;
+		o->st[OM_FRAMES_DROPPED]++;
 	o->slot = SLOT_EMPTY;
 	free(o->sbuf);
 	o->sbuf = NULL;
@@ -145,7 +145,7 @@ static void cold_state(struct omvp *o, uint32_t k, int64_t ready)
 	o->raw_h = o->boot_raw_h;
 	o->last_lock = INT64_MIN / 2;
 	if (o->slot == SLOT_READY)
-		o->st[OS_FRAMES_DROPPED]++;
+		o->st[OM_FRAMES_DROPPED]++;
 	script_start(o, k, ready);
 }
 
@@ -290,14 +290,14 @@ static int64_t pkt_send(struct bus *b, int64_t t, const uint8_t *pkt,
 			fault_use(b, f);
 		}
 	}
-	o->st[OS_PACKETS_OUT]++;
+	o->st[OM_PACKETS_OUT]++;
 	if (lost) {
 		end = start + wire_ns(o, total);
 		bus_verbose(b, start, "tx lost (%s): seq %u op %02x, %zu bytes",
 			    o->plugged ? "droppkt" : "unplugged", pkt[2],
 			    pkt[5], total);
 	} else {
-		verbose_frame(b, "tx", start, buf, total);
+		bus_trace_bytes(b, "tx", start, buf, total);
 		end = bus_wire_send(b, NULL, o->rate, 0, start, buf, total);
 	}
 	free(buf);
@@ -318,11 +318,11 @@ static void reply_status(struct bus *b, int64_t t, uint8_t chan, uint8_t op,
 	} else {
 		put_le(st, (uint32_t)code, 2);
 		n = build(b, pkt, o->seq, chan, OMV_NAK, op, st, 2);
-		o->st[OS_NAKS_OUT]++;
+		o->st[OM_NAKS_OUT]++;
 		if (code == OMV_BUSY)
-			o->st[OS_BUSY_OUT]++;
+			o->st[OM_BUSY_OUT]++;
 		if (code == OMV_INVALID)
-			o->st[OS_INVALID]++;
+			o->st[OM_INVALID]++;
 	}
 	/* no ACK required: the counter advances at once */
 	o->free_t = pkt_send(b, t, pkt, n, false);
@@ -340,7 +340,7 @@ static void send_event(struct bus *b, int64_t t, uint8_t chan, uint8_t op,
 	/* the counter's value, not advanced */
 	n = build(b, pkt, o->seq, chan, OMV_EVENT, op, p, n);
 	pkt_send(b, t, pkt, n, true);
-	o->st[OS_EVENTS_OUT]++;
+	o->st[OM_EVENTS_OUT]++;
 }
 
 /* The current fragment of the reply under way. */
@@ -404,7 +404,7 @@ static void resend(struct bus *b, int64_t t)
 	int64_t end;
 
 	x->tries++;
-	o->st[OS_RETRANSMITS]++;
+	o->st[OM_RETRANSMITS]++;
 	if (o->caps & OMV_CAP_CRC) {
 		/* RTX only with CRC on, and the HCRC recomputed */
 		x->pkt[4] |= OMV_RTX;
@@ -419,7 +419,7 @@ static void give_up(struct bus *b, int64_t t)
 	struct omvp *o = b->omvp;
 
 	/* unACKed after every retry: reset the protocol, no reply */
-	o->st[OS_RTX_GIVEUPS]++;
+	o->st[OM_RTX_GIVEUPS]++;
 	bus_verbose(b, t, "no ACK after %d resends: protocol reset", o->tx.tries);
 	proto_init(o, t);
 }
@@ -458,19 +458,9 @@ static void start_publish(struct bus *b, int64_t t)
 	o->slot_tcap = cap_time(o, k - 1);
 	o->slot_done = t + ms_ns(o->publish_ms);
 	if (o->slot_num > o->last_pub + 1)
-		o->st[OS_FRAMES_SKIPPED] += o->slot_num - o->last_pub - 1;
+		o->st[OM_FRAMES_SKIPPED] += o->slot_num - o->last_pub - 1;
 	o->last_pub = o->slot_num;
 	o->pub_next = k + 1;
-}
-
-static void rgb565(const uint8_t *rgb, size_t npix, uint8_t *out)
-{
-	for (size_t i = 0; i < npix; i++) {
-		const uint8_t *c = rgb + 3 * i;
-
-		put_le(out + 2 * i, (uint32_t)(c[0] >> 3) << 11 |
-		       (uint32_t)(c[1] >> 2) << 5 | c[2] >> 3, 2);
-	}
 }
 
 /* Render the slot's frame: header, then the JPEG or the RGB565 pixels. */
@@ -489,33 +479,21 @@ static bool render(struct bus *b)
 
 	if (b->flush)
 		b->flush(b);
-	if (o->raw) {
-		uint8_t *pix;
-
-		if (o->raw_w) {
-			p.w = o->raw_w;
-			p.h = o->raw_h;
-		}
-		pix = xmalloc((size_t)p.w * p.h * 3);
-		pattern_render(&p, pix);
-		o->slot_pixfmt = OMV_PIXFMT_RGB565;
-		o->slot_isize = p.w * p.h * 2;
-		o->sn = o->hdr_off + o->slot_isize;
-		o->sbuf = xcalloc(1, o->sn);
-		rgb565(pix, (size_t)p.w * p.h, o->sbuf + o->hdr_off);
-		free(pix);
-	} else {
-		if (pattern_jpeg(&p, &img)) {
-			fprintf(stderr, "camemu: JPEG encoding failed\n");
-			return false;
-		}
-		o->slot_pixfmt = OMV_PIXFMT_JPEG;
-		o->slot_isize = (uint32_t)img.size;
-		o->sn = o->hdr_off + img.size;
-		o->sbuf = xcalloc(1, o->sn);
-		memcpy(o->sbuf + o->hdr_off, img.data, img.size);
-		image_free(&img);
+	if (o->raw && o->raw_w) {
+		p.w = o->raw_w;
+		p.h = o->raw_h;
 	}
+	if (o->raw ? pattern_raw(&p, RAW_RGB565LE, &img) :
+		     pattern_jpeg(&p, &img)) {
+		fprintf(stderr, "camemu: frame encoding failed\n");
+		return false;
+	}
+	o->slot_pixfmt = o->raw ? OMV_PIXFMT_RGB565 : OMV_PIXFMT_JPEG;
+	o->slot_isize = (uint32_t)img.size;
+	o->sn = o->hdr_off + img.size;
+	o->sbuf = xcalloc(1, o->sn);
+	memcpy(o->sbuf + o->hdr_off, img.data, img.size);
+	image_free(&img);
 	o->slot_w = p.w;
 	o->slot_h = p.h;
 	/* u32 width, height, pixfmt, size, offset, f32 fps, zeros to offset */
@@ -544,7 +522,7 @@ static void finish_publish(struct bus *b, int64_t t)
 		/* the JPEG overflowed: dropped, but NOTIFY all the same */
 		b->fstat[F_OVERFLOW]++;
 		fault_use(b, f);
-		o->st[OS_FRAMES_OVERFLOWED]++;
+		o->st[OM_FRAMES_OVERFLOWED]++;
 		slot_empty(o, t);
 		bus_verbose(b, t, "frame %u overflowed", o->slot_num);
 		notify(b, t);
@@ -556,7 +534,7 @@ static void finish_publish(struct bus *b, int64_t t)
 	}
 	o->slot = SLOT_READY;
 	o->slot_tpub = t;
-	o->st[OS_FRAMES_PUBLISHED]++;
+	o->st[OM_FRAMES_PUBLISHED]++;
 	bus_verbose(b, t, "frame %u published: %ux%u, %u bytes", o->slot_num,
 		    o->slot_w, o->slot_h, o->slot_isize);
 	notify(b, t);
@@ -567,7 +545,7 @@ static void hand_over(struct bus *b, int64_t t)
 {
 	struct omvp *o = b->omvp;
 	struct oframe_rec *r;
-	char name[32];
+	char path[4096];
 
 	if (o->nrec == o->reccap) {
 		o->reccap = o->reccap ? 2 * o->reccap : 256;
@@ -583,7 +561,7 @@ static void hand_over(struct bus *b, int64_t t)
 	r->t_cap = o->slot_tcap;
 	r->t_pub = o->slot_tpub;
 	r->t_lock = t;
-	o->st[OS_FRAMES_HANDED]++;
+	o->st[OM_FRAMES_HANDED]++;
 	if (b->manifest) {
 		struct sbuf l = { 0 };
 
@@ -593,9 +571,9 @@ static void hand_over(struct bus *b, int64_t t)
 		sbuf_free(&l);
 	}
 	if (b->save_dir) {
-		snprintf(name, sizeof(name), "%u.%s", r->num,
+		snprintf(path, sizeof(path), "%s/%u.%s", b->save_dir, r->num,
 			 r->pixfmt == OMV_PIXFMT_JPEG ? "jpg" : "rgb565");
-		save_file(b->save_dir, name, o->sbuf + o->hdr_off, r->size);
+		write_file(path, o->sbuf + o->hdr_off, r->size);
 	}
 }
 
@@ -754,7 +732,7 @@ static void channel_op(struct bus *b, int64_t t, const struct oreq *r)
 			reply_status(b, t, chan, op, OMV_FAILED);
 			return;
 		}
-		o->st[OS_READ_BYTES] += len;
+		o->st[OM_READ_BYTES] += len;
 		reply_data(b, t, chan, op, o->sbuf + off, len);
 		return;
 	case OMV_CH_WRITE:
@@ -810,14 +788,14 @@ static void proto_op(struct bus *b, int64_t t, const struct oreq *r)
 	}
 	case OMV_STATS: {
 		static const int which[8] = {
-			OS_PACKETS_OUT, OS_PACKETS_IN, -1, OS_SEQ_ERRORS,
-			OS_RETRANSMITS, OS_NAKS_OUT, OS_OVERFLOW_ERRORS,
-			OS_EVENTS_OUT,
+			OM_PACKETS_OUT, OM_PACKETS_IN, -1, OM_SEQ_ERRORS,
+			OM_RETRANSMITS, OM_NAKS_OUT, OM_OVERFLOW_ERRORS,
+			OM_EVENTS_OUT,
 		};
 
 		for (int i = 0; i < 8; i++)
 			put_le(d + 4 * i, (uint32_t)(which[i] < 0 ?
-				o->st[OS_HCRC_ERRORS] + o->st[OS_DCRC_ERRORS] :
+				o->st[OM_HCRC_ERRORS] + o->st[OM_DCRC_ERRORS] :
 				o->st[which[i]]), 4);
 		n = STATS_LEN;
 		break;
@@ -860,13 +838,13 @@ static void handle(struct bus *b, int64_t t, const struct oreq *r)
 	uint8_t chan = r->h[3], flags = r->h[4], op = r->h[5];
 	struct fault *f;
 
-	o->st[OS_REQUESTS]++;
+	o->st[OM_REQUESTS]++;
 	if (r->nak) {
 		reply_status(b, t, chan, op, r->nak);
 		return;
 	}
 	if ((o->caps & OMV_CAP_SEQ) && r->h[2] != o->seq) {
-		o->st[OS_SEQ_ERRORS]++;
+		o->st[OM_SEQ_ERRORS]++;
 		reply_status(b, t, chan, op, OMV_SEQUENCE);
 		return;
 	}
@@ -968,8 +946,8 @@ static void do_sync(struct bus *b, int64_t t)
 	size_t n;
 
 	proto_init(o, t);
-	o->st[OS_SYNCS]++;
-	o->st[OS_REQUESTS]++;
+	o->st[OM_SYNCS]++;
+	o->st[OM_REQUESTS]++;
 	/* ACK at seq 0, under the default caps; the next request uses 0 */
 	n = build(b, pkt, 0, 0, OMV_ACK, OMV_PROTO_SYNC, NULL, 0);
 	o->free_t = pkt_send(b, t, pkt, n, false);
@@ -982,14 +960,14 @@ static void received(struct bus *b, int64_t t, const uint8_t *pkt, size_t n)
 	uint8_t seq = pkt[2], flags = pkt[4], op = pkt[5];
 	struct otx *x = &o->tx;
 
-	o->st[OS_PACKETS_IN]++;
+	o->st[OM_PACKETS_IN]++;
 	log_pkt(o, t, pkt, n);
-	verbose_frame(b, "rx", t, pkt, OMVP_HDR + n);
+	bus_trace_bytes(b, "rx", t, pkt, OMVP_HDR + n);
 	if (flags & (OMV_ACK | OMV_NAK)) {
-		o->st[flags & OMV_ACK ? OS_ACKS_IN : OS_NAKS_IN]++;
+		o->st[flags & OMV_ACK ? OM_ACKS_IN : OM_NAKS_IN]++;
 		/* matched on ACK/NAK, opcode and seq, not the channel */
 		if (!x->on || !x->wait || op != x->op || seq != x->seq)
-			o->st[OS_RX_IGNORED]++;
+			o->st[OM_RX_IGNORED]++;
 		else if (flags & OMV_ACK)
 			acked(b, t);
 		else if (x->tries < (int)o->rtx_retries)
@@ -1000,7 +978,7 @@ static void received(struct bus *b, int64_t t, const uint8_t *pkt, size_t n)
 	}
 	if (op == OMV_SYS_EVENT || op == OMV_CH_EVENT || x->on) {
 		/* host events; requests while a reply waits for its ACK */
-		o->st[OS_RX_IGNORED]++;
+		o->st[OM_RX_IGNORED]++;
 		return;
 	}
 	enqueue(o, t, pkt, n, 0);
@@ -1011,7 +989,7 @@ static void drop(struct omvp *o, size_t k, bool junk)
 	memmove(o->pbuf, o->pbuf + k, o->pn - k);
 	o->pn -= k;
 	if (junk)
-		o->st[OS_RX_JUNK_BYTES] += k;
+		o->st[OM_RX_JUNK_BYTES] += k;
 }
 
 static bool hcrc_ok(const struct omvp *o, const uint8_t *p)
@@ -1059,13 +1037,13 @@ static void parse(struct bus *b, int64_t t)
 			return;
 		if (!hcrc_ok(o, p)) {
 			/* dropped silently */
-			o->st[OS_HCRC_ERRORS]++;
+			o->st[OM_HCRC_ERRORS]++;
 			drop(o, 1, true);
 			continue;
 		}
 		n = get_le(p + 6, 2);
 		if (n > o->max_payload) {
-			o->st[OS_OVERFLOW_ERRORS]++;
+			o->st[OM_OVERFLOW_ERRORS]++;
 			rx_error(o, t, p, OMV_OVERFLOW);
 			drop(o, OMVP_HDR, false);
 			continue;
@@ -1076,7 +1054,7 @@ static void parse(struct bus *b, int64_t t)
 		if (n && (o->caps & OMV_CAP_CRC) &&
 		    get_le(p + OMVP_HDR + n, 4) !=
 		    omv_crc32(OMV_CRC32_INIT, p + OMVP_HDR, n)) {
-			o->st[OS_DCRC_ERRORS]++;
+			o->st[OM_DCRC_ERRORS]++;
 			rx_error(o, t, p, OMV_CHECKSUM);
 			drop(o, need, false);
 			continue;
@@ -1101,7 +1079,7 @@ static void rx_byte(struct bus *b, uint8_t byte, int64_t t)
 		b->fstat[F_RXFLIP]++;
 	}
 	if (o->sync_pending) {
-		o->st[OS_RX_JUNK_BYTES]++;
+		o->st[OM_RX_JUNK_BYTES]++;
 		return;
 	}
 	if (o->wn == OMVP_HDR)
@@ -1109,11 +1087,11 @@ static void rx_byte(struct bus *b, uint8_t byte, int64_t t)
 	o->win[o->wn++] = byte;
 	if (o->wn == OMVP_HDR && is_sync(o, o->win)) {
 		/* what the parser holds before it is dropped */
-		o->st[OS_RX_JUNK_BYTES] += o->pn >= OMVP_HDR - 1 ?
+		o->st[OM_RX_JUNK_BYTES] += o->pn >= OMVP_HDR - 1 ?
 					   o->pn - (OMVP_HDR - 1) : 0;
-		o->st[OS_PACKETS_IN]++;
+		o->st[OM_PACKETS_IN]++;
 		log_pkt(o, t, o->win, 0);
-		verbose_frame(b, "rx", t, o->win, OMVP_HDR);
+		bus_trace_bytes(b, "rx", t, o->win, OMVP_HDR);
 		sync_seen(b, t);
 		return;
 	}
@@ -1236,9 +1214,9 @@ void omvp_soft_reboot(struct bus *b, bool silent)
 	proto_init(o, t);
 	o->tick0 = t;
 	if (o->slot == SLOT_READY)
-		o->st[OS_FRAMES_DROPPED]++;
+		o->st[OM_FRAMES_DROPPED]++;
 	script_start(o, newest(o, t) + 1, t);
-	o->st[OS_RESETS]++;
+	o->st[OM_RESETS]++;
 	bus_verbose(b, t, "soft reboot");
 }
 
@@ -1248,7 +1226,7 @@ void omvp_cold_boot(struct bus *b, int64_t t)
 
 	line_cut(b, t);
 	cold_state(o, newest(o, t) + 1, t + ms_ns(o->boot_ms));
-	o->st[OS_BOOTS]++;
+	o->st[OM_BOOTS]++;
 }
 
 void omvp_powercycle(struct bus *b)
@@ -1299,15 +1277,11 @@ static int parse_caps(const char *s, unsigned int *caps)
 	return r;
 }
 
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi,
+/* A decimal number in lo..hi; 0, or -1. */
+static int parse_range(const char *s, unsigned long lo, unsigned long hi,
 		       unsigned long *v)
 {
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	*v = strtoul(s, &end, 10);
-	return *end || *v < lo || *v > hi ? -1 : 0;
+	return parse_ulong(s, 10, hi, v) || *v < lo ? -1 : 0;
 }
 
 static int parse_msv(const char *s, double *ms)
@@ -1352,7 +1326,7 @@ int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 		return 0;
 	}
 	if (!strcmp(key, "rate")) {
-		if (parse_ulong(val, 300, OMVP_MAX_RATE, &v))
+		if (parse_range(val, 300, OMVP_MAX_RATE, &v))
 			SET_ERR("rate is 300..%d", OMVP_MAX_RATE);
 		o->rate = (uint32_t)v;
 	} else if (!strcmp(key, "fps")) {
@@ -1366,19 +1340,19 @@ int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 			SET_ERR("res is WxH, even, %d..%d", STREAM_MIN_RES,
 				STREAM_MAX_RES);
 	} else if (!strcmp(key, "quality")) {
-		if (parse_ulong(val, 1, 100, &v))
+		if (parse_range(val, 1, 100, &v))
 			SET_ERR("quality is 1..100");
 		o->quality = (int)v;
 	} else if (!strcmp(key, "detail")) {
-		if (parse_ulong(val, 0, DETAIL_MAX, &v))
+		if (parse_range(val, 0, DETAIL_MAX, &v))
 			SET_ERR("detail is 0..%d", DETAIL_MAX);
 		o->detail = (int)v;
 	} else if (!strcmp(key, "rtx-retries")) {
-		if (parse_ulong(val, 0, 16, &v))
+		if (parse_range(val, 0, 16, &v))
 			SET_ERR("rtx-retries is 0..16");
 		o->rtx_retries = (unsigned int)v;
 	} else if (!strcmp(key, "max-payload")) {
-		if (parse_ulong(val, OMVP_MIN_PAYLOAD, OMVP_MAX_BOARD, &v))
+		if (parse_range(val, OMVP_MIN_PAYLOAD, OMVP_MAX_BOARD, &v))
 			SET_ERR("max-payload is %d..%d", OMVP_MIN_PAYLOAD,
 				OMVP_MAX_BOARD);
 		o->board_max = (uint16_t)v;
@@ -1388,11 +1362,11 @@ int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 		if (parse_caps(val, &o->init_caps))
 			SET_ERR("caps is a list of crc,seq,ack,events, or none");
 	} else if (!strcmp(key, "hdr-offset")) {
-		if (parse_ulong(val, 24, 4096, &v) || v % 4)
+		if (parse_range(val, 24, 4096, &v) || v % 4)
 			SET_ERR("hdr-offset is 24..4096, a multiple of 4");
 		o->hdr_off = (unsigned int)v;
 	} else if (!strcmp(key, "stream-id")) {
-		if (parse_ulong(val, 3, OMVP_MAX_CHAN - 1, &v))
+		if (parse_range(val, 3, OMVP_MAX_CHAN - 1, &v))
 			SET_ERR("stream-id is 3..%d", OMVP_MAX_CHAN - 1);
 		o->stream_id = (unsigned int)v;
 	} else if (!strcmp(key, "raw")) {

@@ -97,17 +97,17 @@ enum oslot { SLOT_EMPTY, SLOT_WRITING, SLOT_READY, SLOT_LOCKED, SLOT_N };
 
 extern const char *const oslot_names[SLOT_N];
 
-enum ostat {
-	OS_PACKETS_IN, OS_PACKETS_OUT, OS_REQUESTS, OS_ACKS_IN, OS_NAKS_IN,
-	OS_HCRC_ERRORS, OS_DCRC_ERRORS, OS_OVERFLOW_ERRORS, OS_SEQ_ERRORS,
-	OS_INVALID, OS_NAKS_OUT, OS_BUSY_OUT, OS_RETRANSMITS, OS_RTX_GIVEUPS,
-	OS_EVENTS_OUT, OS_SYNCS, OS_RX_JUNK_BYTES, OS_RX_IGNORED,
-	OS_FRAMES_PUBLISHED, OS_FRAMES_SKIPPED, OS_FRAMES_OVERFLOWED,
-	OS_FRAMES_DROPPED, OS_FRAMES_HANDED, OS_READ_BYTES, OS_RESETS,
-	OS_BOOTS, OS_N
+enum omstat {
+	OM_PACKETS_IN, OM_PACKETS_OUT, OM_REQUESTS, OM_ACKS_IN, OM_NAKS_IN,
+	OM_HCRC_ERRORS, OM_DCRC_ERRORS, OM_OVERFLOW_ERRORS, OM_SEQ_ERRORS,
+	OM_INVALID, OM_NAKS_OUT, OM_BUSY_OUT, OM_RETRANSMITS, OM_RTX_GIVEUPS,
+	OM_EVENTS_OUT, OM_SYNCS, OM_RX_JUNK_BYTES, OM_RX_IGNORED,
+	OM_FRAMES_PUBLISHED, OM_FRAMES_SKIPPED, OM_FRAMES_OVERFLOWED,
+	OM_FRAMES_DROPPED, OM_FRAMES_HANDED, OM_READ_BYTES, OM_RESETS,
+	OM_BOOTS, OM_N
 };
 
-extern const char *const ostat_names[OS_N];
+extern const char *const omstat_names[OM_N];
 
 /* A frame handed to the host (granted by LOCK): the manifest line. */
 struct oframe_rec {
@@ -210,7 +210,7 @@ struct omvp {
 	size_t nrec, reccap;
 	struct olog *log;
 	uint64_t log_num, log_floor;
-	uint64_t st[OS_N];
+	uint64_t st[OM_N];
 };
 
 /* A device with default settings, powered on at @t0 (streaming off). */

@@ -344,10 +344,10 @@ static void start_frame(struct bus *b, int64_t t)
 
 static void save_frame(struct bus *b, const struct stream_cur *c)
 {
-	char name[32];
+	char path[4096];
 
-	snprintf(name, sizeof(name), "%u.jpg", c->num);
-	save_file(b->save_dir, name, c->img.data, c->img.size);
+	snprintf(path, sizeof(path), "%s/%u.jpg", b->save_dir, c->num);
+	write_file(path, c->img.data, c->img.size);
 }
 
 /* The last byte of the frame has been handed to the UART. */

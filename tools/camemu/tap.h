@@ -10,10 +10,13 @@
 bool tap_ok(bool cond, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A "#" line with the first 40 bytes of @d in hex. */
+void tap_hexdiag(const char *what, const uint8_t *d, size_t n);
 int tap_done(void);
 
 void proc_tests(const char *camemu);
 void stream_unit_tests(void);
+void ov528_unit_tests(void);
 void omvp_unit_tests(void);
 /* Length of the JPEG at d (a marker walk), 0 if cut short, -1 if none. */
 long test_jpeg_walk(const uint8_t *d, size_t n);

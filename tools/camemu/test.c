@@ -205,7 +205,7 @@ static uint64_t stat_of(enum stat_id id)
 	return B.stat[id];
 }
 
-static void hexdiag(const char *what, const uint8_t *d, size_t n)
+void tap_hexdiag(const char *what, const uint8_t *d, size_t n)
 {
 	char buf[256];
 	size_t o = 0;
@@ -256,7 +256,7 @@ static void test_manual_frame(void)
 	X0(1, 0x30);
 	if (!tap_ok(R.n == sizeof(want) && !memcmp(R.d, want, sizeof(want)),
 		    "0x30 reply for a 13945-byte image, packet size 512, camera 1 is 90 EB 01 30 07 00 00 79 36 00 00 1C 00 72 4E"))
-		hexdiag("got", R.d, R.n);
+		tap_hexdiag("got", R.d, R.n);
 }
 
 /* ---- commands ------------------------------------------------------------ */
@@ -1495,6 +1495,7 @@ int main(int argc, char **argv)
 	tap_diag("unit tests took %.1f s", (double)(now_ns() - t0) / 1e9);
 	bus_free(&B);
 	stream_unit_tests();
+	ov528_unit_tests();
 	omvp_unit_tests();
 	if (argc > 1)
 		proc_tests(argv[1]);

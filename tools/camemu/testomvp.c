@@ -106,7 +106,7 @@ static bool ofault(const char *spec)
 	return true;
 }
 
-static uint64_t ost(enum ostat s)
+static uint64_t ost(enum omstat s)
 {
 	return O()->st[s];
 }
@@ -496,12 +496,12 @@ static void test_sync(void)
 	n = hpkt(b, 0x10, 0, 0, OMV_PROTO_SYNC, NULL, 0);
 	n += hpkt(b + n, 0, 0, 0, OMV_GET_CAPS, NULL, 0);
 	{
-		uint64_t junk = ost(OS_RX_JUNK_BYTES);
+		uint64_t junk = ost(OM_RX_JUNK_BYTES);
 
 		hsend_raw(b, n);
 		tap_ok(rget(&k, OB.now + 100 * MS) && k.flags == OMV_ACK &&
 		       k.op == 0 && silent(200 * MS) &&
-		       ost(OS_RX_JUNK_BYTES) == junk + 10,
+		       ost(OM_RX_JUNK_BYTES) == junk + 10,
 		       "a request pipelined right after a SYNC is lost (10 bytes counted in rx_junk_bytes)");
 	}
 	/* SYNC inside a partial packet */
@@ -634,8 +634,8 @@ static void test_caps(void)
 	       "SYS_INFO: 76 bytes");
 	x = xact(0, OMV_STATS, NULL, 0);
 	owait(MS);
-	tap_ok(x.ok && x.n == 32 && get_le(x.d, 4) == ost(OS_PACKETS_OUT) - 1 &&
-	       get_le(x.d + 4, 4) == ost(OS_PACKETS_IN) - 1,
+	tap_ok(x.ok && x.n == 32 && get_le(x.d, 4) == ost(OM_PACKETS_OUT) - 1 &&
+	       get_le(x.d + 4, 4) == ost(OM_PACKETS_IN) - 1,
 	       "STATS: 32 bytes, packets sent %u and received %u so far",
 	       (unsigned int)get_le(x.d, 4), (unsigned int)get_le(x.d + 4, 4));
 	x = xact(0, OMV_SYS_MEMORY, NULL, 0);
@@ -658,7 +658,7 @@ static void test_invalid(void)
 	       x.first.op == OMV_GET_CAPS,
 	       "opcode <= 0x14 on channel 3: NAK INVALID (same chan and opcode)");
 	x = xact(1, OMV_SYS_RESET, NULL, 0);
-	tap_ok(is_nak(&x, OMV_INVALID) && !ost(OS_BOOTS),
+	tap_ok(is_nak(&x, OMV_INVALID) && !ost(OM_BOOTS),
 	       "SYS_RESET on channel 1: NAK INVALID, no reset");
 	x = xact(0, 0x07, NULL, 0);
 	tap_ok(is_nak(&x, OMV_INVALID), "unknown opcode 0x07: NAK INVALID");
@@ -675,7 +675,7 @@ static void test_invalid(void)
 	n = hpkt(b, hseq, 0, 0, OMV_GET_CAPS, NULL, 0);
 	b[8] ^= 1;
 	hsend_raw(b, n);
-	tap_ok(silent(100 * MS) && ost(OS_HCRC_ERRORS) == 1,
+	tap_ok(silent(100 * MS) && ost(OM_HCRC_ERRORS) == 1,
 	       "a bad HCRC: dropped silently (hcrc_errors 1)");
 	memset(b, 0, sizeof(b));
 	n = hpkt(b, hseq, 3, 0, OMV_CH_WRITE, NULL, 0);
@@ -684,14 +684,14 @@ static void test_invalid(void)
 	hsend_raw(b, n);
 	tap_ok(rget(&k, OB.now + 50 * MS) && k.flags == OMV_NAK &&
 	       get_le(k.p, 2) == OMV_OVERFLOW && k.seq == hseq &&
-	       ost(OS_OVERFLOW_ERRORS) == 1,
+	       ost(OM_OVERFLOW_ERRORS) == 1,
 	       "LENGTH 4083 > max_payload: NAK OVERFLOW (7) at once, from the header");
 	hseq++;
 	n = hpkt(b, hseq, 1, 0, OMV_CH_WRITE, "print(1)", 8);
 	b[n - 1] ^= 0x80;
 	hsend_raw(b, n);
 	tap_ok(rget(&k, OB.now + 50 * MS) && k.flags == OMV_NAK &&
-	       get_le(k.p, 2) == OMV_CHECKSUM && ost(OS_DCRC_ERRORS) == 1,
+	       get_le(k.p, 2) == OMV_CHECKSUM && ost(OM_DCRC_ERRORS) == 1,
 	       "a bad DCRC: NAK CHECKSUM (5)");
 	hseq++;
 	x = xact(0, OMV_GET_CAPS, NULL, 0);
@@ -904,15 +904,15 @@ static void test_frames(void)
 	first = O()->slot_num;
 	owait(1000 * MS);
 	tap_ok(O()->slot == SLOT_READY && O()->slot_num == first &&
-	       ost(OS_FRAMES_PUBLISHED) == 1,
+	       ost(OM_FRAMES_PUBLISHED) == 1,
 	       "unLOCKed, the published frame %u stays for a second (fair try-lock)", first);
 	tap_ok(lock_frame(50) && O()->rec[0].num == first,
 	       "LOCK then gets that old frame");
 	xact(3, OMV_CH_UNLOCK, NULL, 0);
 	ok = lock_frame(200) && O()->rec[1].num > first + 15 &&
-	     ost(OS_FRAMES_SKIPPED) == O()->rec[1].num - first - 1;
+	     ost(OM_FRAMES_SKIPPED) == O()->rec[1].num - first - 1;
 	tap_ok(ok, "and the next is a new capture (%u): the ones between were skipped (frames_skipped %llu)",
-	       O()->rec[1].num, (unsigned long long)ost(OS_FRAMES_SKIPPED));
+	       O()->rec[1].num, (unsigned long long)ost(OM_FRAMES_SKIPPED));
 	xact(3, OMV_CH_UNLOCK, NULL, 0);
 	/* READ without LOCK works; UNLOCK then drops the frame */
 	owait(200 * MS);
@@ -921,7 +921,7 @@ static void test_frames(void)
 	       "READ without a LOCK reads the ready frame (READ does not check the lock)");
 	x = xact(3, OMV_CH_UNLOCK, NULL, 0);
 	tap_ok(is_ack(&x) && O()->slot == SLOT_EMPTY &&
-	       ost(OS_FRAMES_DROPPED) == 1,
+	       ost(OM_FRAMES_DROPPED) == 1,
 	       "UNLOCK of a ready frame not locked: zeroed (frames_dropped 1)");
 	/* STREAM_CTRL 0 empties the slot; nothing more is published */
 	owait(200 * MS);
@@ -1082,7 +1082,7 @@ static void test_sequence(void)
 	hseq = 5;
 	x = xact(0, OMV_GET_CAPS, NULL, 0);
 	tap_ok(is_nak(&x, OMV_SEQUENCE) && x.seq == keep &&
-	       ost(OS_SEQ_ERRORS) == 1,
+	       ost(OM_SEQ_ERRORS) == 1,
 	       "a wrong seq: NAK SEQUENCE (6), carrying the device's counter %u", keep);
 	hseq = keep;
 	x = xact(0, OMV_GET_CAPS, NULL, 0);
@@ -1098,7 +1098,7 @@ static void test_sequence(void)
 	       "the same request again (a duplicate, its seq used): NAK SEQUENCE");
 	/* a stale ACK */
 	hsend((uint8_t)(hseq - 3), 0, OMV_ACK, OMV_GET_CAPS, NULL, 0);
-	tap_ok(silent(50 * MS) && ost(OS_RX_IGNORED) == 1,
+	tap_ok(silent(50 * MS) && ost(OM_RX_IGNORED) == 1,
 	       "a stale ACK: ignored (rx_ignored)");
 	/* the counter wraps at 255 */
 	ofresh("poll-ms=0");
@@ -1130,14 +1130,14 @@ static void test_sequence(void)
 		tap_ok(ok, "unACKed: resent with RTX (HCRC recomputed), same seq, after 500, 1000, 2000 ms");
 		t = prev.t1;
 		x = xact(0, OMV_GET_CAPS, NULL, 0);
-		tap_ok(!x.ok && ost(OS_RX_IGNORED) == 1,
+		tap_ok(!x.ok && ost(OM_RX_IGNORED) == 1,
 		       "a new request while the device waits for the ACK: ignored");
 		orun(t + gap[3] * MS - 1);
-		tap_ok(O()->tx.on && ost(OS_RTX_GIVEUPS) == 0,
+		tap_ok(O()->tx.on && ost(OM_RTX_GIVEUPS) == 0,
 		       "still waiting 4000 ms after the third resend (less 1 ns)");
 		orun(t + gap[3] * MS);
-		tap_ok(!O()->tx.on && ost(OS_RTX_GIVEUPS) == 1 &&
-		       ost(OS_RETRANSMITS) == 3 && silent(10 * MS) &&
+		tap_ok(!O()->tx.on && ost(OM_RTX_GIVEUPS) == 1 &&
+		       ost(OM_RETRANSMITS) == 3 && silent(10 * MS) &&
 		       O()->seq == 0,
 		       "at 4000 ms: a silent protocol reset (7.5 s after the first send), counter 0");
 	}
@@ -1283,9 +1283,9 @@ static void test_faults(void)
 	tap_ok(ok, "garbage 1: a random byte after each byte (20 bytes)");
 	ofault("garbage 0");
 	ofault("rxflip 1");
-	t = (int64_t)ost(OS_SYNCS);
+	t = (int64_t)ost(OM_SYNCS);
 	n = sync_bytes(got, sizeof(got));
-	tap_ok(n == 0 && OB.fstat[F_RXFLIP] == 10 && ost(OS_SYNCS) == (uint64_t)t,
+	tap_ok(n == 0 && OB.fstat[F_RXFLIP] == 10 && ost(OM_SYNCS) == (uint64_t)t,
 	       "rxflip 1: the device gets damaged bytes, no SYNC seen, nothing answered");
 	ofault("rxflip 0");
 	tap_ok(hsync(), "after the per-byte faults: clean again");
@@ -1339,7 +1339,7 @@ static void test_faults(void)
 	       "dup: the packet twice, back to back, identical (same seq, no RTX)");
 	hseq++;
 	ofault("dup");
-	t = (int64_t)ost(OS_RX_IGNORED);
+	t = (int64_t)ost(OM_RX_IGNORED);
 	hsend(hseq, 0, 0, OMV_GET_CAPS, NULL, 0);
 	rget(&k, OB.now + 50 * MS);
 	hsend(k.seq, 0, OMV_ACK, k.op, NULL, 0);
@@ -1350,7 +1350,7 @@ static void test_faults(void)
 	x = xact(0, OMV_GET_CAPS, NULL, 0);
 	owait(MS);
 	tap_ok(x.ok && x.flags == OMV_ACK_REQ && !O()->tx.on &&
-	       ost(OS_RX_IGNORED) == (uint64_t)t + 1,
+	       ost(OM_RX_IGNORED) == (uint64_t)t + 1,
 	       "a duplicated data packet ACKed twice: the second ACK is stale, ignored");
 	/* truncate */
 	ofault("truncate");
@@ -1381,7 +1381,7 @@ static void test_faults(void)
 	ofault("overflow");
 	ioctl2(OMV_STREAM_CTRL, 1);
 	tap_ok(rget(&k, OB.now + 300 * MS) && k.op == OMV_CH_EVENT &&
-	       O()->slot == SLOT_EMPTY && ost(OS_FRAMES_OVERFLOWED) == 1,
+	       O()->slot == SLOT_EMPTY && ost(OM_FRAMES_OVERFLOWED) == 1,
 	       "overflow: NOTIFY, but the frame is dropped (frames_overflowed 1)");
 	x = xact(3, OMV_CH_LOCK, NULL, 0);
 	tap_ok(is_nak(&x, OMV_BUSY) && lock_frame(300),
@@ -1434,7 +1434,7 @@ static void test_faults(void)
 	/* powercycle */
 	ofault("powercycle");
 	hsend(0, 0, 0, OMV_PROTO_SYNC, NULL, 0);
-	tap_ok(silent(900 * MS) && ost(OS_BOOTS) == 1,
+	tap_ok(silent(900 * MS) && ost(OM_BOOTS) == 1,
 	       "powercycle: deaf while it boots (boot-ms 1000)");
 	owait(100 * MS);
 	tap_ok(hsync() && !O()->streaming && silent(300 * MS) &&
@@ -1455,7 +1455,7 @@ static void test_faults(void)
 	hsync();
 	ioctl2(OMV_STREAM_CTRL, 1);
 	x = xact(0, OMV_SYS_RESET, NULL, 0);
-	tap_ok(is_ack(&x) && ost(OS_BOOTS) == 1, "SYS_RESET: ACK, then a cold boot");
+	tap_ok(is_ack(&x) && ost(OM_BOOTS) == 1, "SYS_RESET: ACK, then a cold boot");
 	hsend(0, 0, 0, OMV_PROTO_SYNC, NULL, 0);
 	tap_ok(silent(150 * MS), "deaf for boot-ms");
 	owait(60 * MS);
@@ -1758,10 +1758,10 @@ static void test_noisy_line(void)
 			bad++;
 	}
 	tap_diag("noisy line: %d frames whole, %d SYNCs, %llu resends, %llu hcrc and %llu dcrc errors at the device, %.1f s",
-		 good, syncs, (unsigned long long)ost(OS_RETRANSMITS),
-		 (unsigned long long)ost(OS_HCRC_ERRORS),
-		 (unsigned long long)ost(OS_DCRC_ERRORS), (double)OB.now / 1e9);
-	tap_ok(good == 12 && !bad && ost(OS_RETRANSMITS) > 0,
+		 good, syncs, (unsigned long long)ost(OM_RETRANSMITS),
+		 (unsigned long long)ost(OM_HCRC_ERRORS),
+		 (unsigned long long)ost(OM_DCRC_ERRORS), (double)OB.now / 1e9);
+	tap_ok(good == 12 && !bad && ost(OM_RETRANSMITS) > 0,
 	       "a careful host on a line that damages bytes both ways gets 12 frames, each the manifest's byte for byte (resends and resyncs on the way)");
 }
 

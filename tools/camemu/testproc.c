@@ -1084,6 +1084,259 @@ static void test_stream_options(void)
 	tap_ok(all, "options of the other family and bad stream values fail");
 }
 
+/* ---- OV528 cameras --------------------------------------------------- */
+
+static bool ov_put(int fd, uint8_t addr, uint8_t id, uint8_t a, uint8_t b,
+		   uint8_t c, uint8_t d)
+{
+	uint8_t m[6] = { 0xaa, (uint8_t)(addr << 5 | id), a, b, c, d };
+
+	return write(fd, m, 6) == 6;
+}
+
+/*
+ * One OV528 exchange: a command, then @n reply bytes read within @ms.
+ * *late collects how long it took beyond the wire time both ways and
+ * @lat_ms of latency (negative: early).
+ */
+static bool ov_xchg(int fd, uint8_t addr, uint8_t id, uint8_t a, uint8_t b,
+		    uint8_t c, uint8_t d, uint8_t *rep, size_t n, int ms,
+		    double lat_ms, double *early)
+{
+	int64_t t0 = now_ns();
+	double took, want;
+
+	if (!ov_put(fd, addr, id, a, b, c, d) || !read_n(fd, rep, n, ms))
+		return false;
+	took = (double)(now_ns() - t0) / 1e6;
+	want = (double)(6 + n) * 10 * 1000 / 115200 + lat_ms;
+	if (want - took > *early)
+		*early = want - took;
+	return true;
+}
+
+static bool ov_is(const uint8_t *m, uint8_t addr, uint8_t id, int p1)
+{
+	return m[0] == 0xaa && m[1] == (uint8_t)(addr << 5 | id) &&
+	       (p1 < 0 || m[2] == p1);
+}
+
+/* SYNC every 10 ms until the camera answers; then ACK its SYNC. */
+static int ov_sync(int fd, uint8_t addr)
+{
+	uint8_t rep[12];
+
+	for (int k = 1; k <= 10; k++) {
+		if (!ov_put(fd, addr, 0x0d, 0, 0, 0, 0))
+			return 0;
+		if (!read_n(fd, rep, 12, 10 + k))
+			continue;
+		if (!ov_is(rep, addr, 0x0e, 0x0d) || !ov_is(rep + 6, addr, 0x0d, 0))
+			return -1;
+		ov_put(fd, addr, 0x0e, 0x0d, 0, 0, 0);
+		return k;
+	}
+	return 0;
+}
+
+/*
+ * Two OV528 cameras on one socket: each synced, camera 1's JPEG fetched
+ * package by package, camera 2's RAW picture as one stream, against the
+ * manifest, --save-frames, frames and stats; nothing earlier than the
+ * wire allows. Then the trace log moves the host to 57600: the cameras
+ * keep 115200 and answer nothing it understands.
+ */
+static void test_ov528_socket(void)
+{
+	struct proc p;
+	char us[256], cs[256], ms[256], fs[256], ts[256];
+	const char *args[] = { "--family", "ov528", "--uart", us, "--ctl", cs,
+			       "--camera", "addr=1", "--camera", "addr=2",
+			       "--manifest", ms, "--save-frames", fs,
+			       "--trace-log", ts, "--cmd-ms", "1",
+			       "--capture-ms", "20", NULL };
+	uint8_t rep[600], *img = NULL, *raw = xmalloc(12 + 19200), *saved;
+	size_t size = 0, got = 0, n;
+	unsigned int npk = 0;
+	double early = -1e9;
+	bool ok;
+	char sha[65], want[256], *s, *man;
+	int fd, c, k1, k2;
+
+	snprintf(us, sizeof(us), "%s", path_in("u7.sock"));
+	snprintf(cs, sizeof(cs), "%s", path_in("c7.sock"));
+	snprintf(ms, sizeof(ms), "%s", path_in("m7.txt"));
+	snprintf(fs, sizeof(fs), "%s", path_in("f7"));
+	snprintf(ts, sizeof(ts), "%s", path_in("t7.log"));
+	mkdir(fs, 0700);
+	append(ts, "pl011_baudrate_change new baudrate 0 (clk: 0hz, ibrd: 13, fbrd: 1)\n");
+	if (!tap_ok(start(&p, args), "camemu --family ov528 with two cameras starts"))
+		goto out;
+	fd = connect_unix(us);
+	c = connect_unix(cs);
+	s = ctl_cmd(c, "status addr=2");
+	tap_ok(!strncmp(s, "ok family=ov528 addr=2 rate=0 guest=115200 plugged=1 synced=0 ", 62),
+	       "ov528 status: camera 2 has no rate until synced; the host is at 115200 (trace log)");
+	k1 = ov_sync(fd, 1);
+	k2 = ov_sync(fd, 2);
+	tap_ok(k1 == 3 && k2 == 3,
+	       "ov528 over the socket: each camera answers its third SYNC (ACK + SYNC with its address bits)");
+	/* camera 1: JPEG 320x240 in 512-byte packages */
+	ok = ov_xchg(fd, 1, 0x01, 0, 0x07, 0, 0x05, rep, 6, 1000, 1, &early) &&
+	     ov_is(rep, 1, 0x0e, 0x01);
+	usleep(100000);
+	ok = ok && ov_xchg(fd, 1, 0x06, 0x08, 0x00, 0x02, 0, rep, 6, 1000, 1, &early) &&
+	     ov_is(rep, 1, 0x0e, 0x06);
+	ok = ok && ov_xchg(fd, 1, 0x05, 0, 0, 0, 0, rep, 6, 1000, 1, &early) &&
+	     ov_is(rep, 1, 0x0e, 0x05);
+	ok = ok && ov_xchg(fd, 1, 0x04, 0x01, 0, 0, 0, rep, 12, 1000, 1, &early) &&
+	     ov_is(rep, 1, 0x0e, 0x04) && ov_is(rep + 6, 1, 0x0a, 0x01);
+	if (ok) {
+		size = rep[9] | (size_t)rep[10] << 8 | (size_t)rep[11] << 16;
+		img = xmalloc(size + 1);
+	}
+	while (ok && got < size) {
+		size_t len = size - got < 506 ? size - got : 506;
+		uint8_t sum = 0;
+
+		ok = ov_xchg(fd, 1, 0x0e, 0, 0, (uint8_t)npk,
+			     (uint8_t)(npk >> 8), rep, len + 6, 1000, 1, &early);
+		for (size_t i = 0; ok && i < len + 4; i++)
+			sum = (uint8_t)(sum + rep[i]);
+		ok = ok && (rep[0] | rep[1] << 8) == (int)npk &&
+		     (size_t)(rep[2] | rep[3] << 8) == len &&
+		     rep[len + 4] == sum && rep[len + 5] == 0;
+		if (ok)
+			memcpy(img + got, rep + 4, len);
+		got += len;
+		npk++;
+	}
+	ok = ok && ov_put(fd, 1, 0x0e, 0, 0, 0xf0, 0xf0);
+	tap_ok(ok && size > 0 && npk == (size + 505) / 506 &&
+	       test_jpeg_walk(img, size) == (long)size,
+	       "ov528 over the socket: INITIAL, 100 ms, SET PACKAGE SIZE 512, SNAPSHOT, GET PICTURE, %u packages with good sums, F0 F0: a whole %zu-byte JPEG",
+	       npk, size);
+	/* camera 2: RAW grey 160x120 */
+	ok = ov_xchg(fd, 2, 0x01, 0, 0x03, 0x03, 0, rep, 6, 1000, 1, &early) &&
+	     ov_is(rep, 2, 0x0e, 0x01);
+	usleep(100000);
+	ok = ok && ov_xchg(fd, 2, 0x05, 0x01, 0, 0, 0, rep, 6, 1000, 1, &early);
+	usleep(20000);
+	ok = ok && ov_xchg(fd, 2, 0x04, 0x01, 0, 0, 0, raw, 12 + 19200, 5000, 1,
+			   &early) &&
+	     ov_is(raw, 2, 0x0e, 0x04) && ov_is(raw + 6, 2, 0x0a, 0x01) &&
+	     (raw[9] | raw[10] << 8 | raw[11] << 16) == 19200;
+	ok = ok && ov_put(fd, 2, 0x0e, 0x0a, 0, 0x01, 0);
+	tap_ok(ok, "ov528 over the socket: camera 2's RAW 160x120 grey: ACK, DATA 19200, the picture, the host's ACK");
+	tap_diag("ov528 over the socket: the exchange nearest to its wire time + cmd-ms came %.3f ms after it",
+		 -early);
+	tap_ok(early < 0.05, "ov528 over the socket: no reply came sooner than the wire allows");
+	usleep(20000);		/* the last ACK's wire time */
+	/* what the emulator says it sent */
+	man = slurp(ms);
+	sha256_hex(img ? img : rep, size, sha);
+	snprintf(want, sizeof(want),
+		 "frame 1 addr=1 kind=snapshot format=jpeg res=320x240 size=%zu sha256=%s\n",
+		 size, sha);
+	ok = man && strstr(man, want);
+	sha256_hex(raw + 12, 19200, sha);
+	snprintf(want, sizeof(want),
+		 "frame 1 addr=2 kind=snapshot format=gray8 res=160x120 size=19200 sha256=%s\n",
+		 sha);
+	tap_ok(ok && strstr(man, want),
+	       "ov528 manifest: one line per picture, the SHA-256 of the bytes the host reassembled");
+	free(man);
+	ok = !read_file(path_in("f7/1-1.jpg"), &saved, &n) && img &&
+	     n == size && !memcmp(saved, img, n);
+	if (!ok || n)
+		free(saved);
+	ok = ok && !read_file(path_in("f7/2-1.raw"), &saved, &n) && n == 19200 &&
+	     !memcmp(saved, raw + 12, n);
+	free(ok ? saved : NULL);
+	tap_ok(ok, "ov528 --save-frames: DIR/1-1.jpg and DIR/2-1.raw, the same bytes");
+	s = ctl_cmd(c, "frames addr=2");
+	tap_ok(!strncmp(s, "frame 1 addr=2 kind=snapshot format=gray8 res=160x120 size=19200 sha256=", 72) &&
+	       strstr(s, "\nok 1\n"),
+	       "ov528 control: frames addr=2");
+	s = ctl_cmd(c, "stats");
+	snprintf(want, sizeof(want), "stat packages_sent %u\n", npk);
+	tap_ok(strstr(s, "stat syncs 6\n") && strstr(s, "stat syncs_answered 2\n") &&
+	       strstr(s, "stat sync_acks 2\n") && strstr(s, want) &&
+	       strstr(s, "stat raw_acks 1\n") && strstr(s, "stat transfers_ended 1\n") &&
+	       strstr(s, "stat frames 2\n"),
+	       "ov528 control: stats count syncs, sync ACKs, packages, RAW ACKs, frames");
+	/* the host moves to 57600; the cameras keep 115200 */
+	append(ts, "pl011_baudrate_change new baudrate 0 (clk: 0hz, ibrd: 26, fbrd: 3)\n");
+	usleep(50000);
+	flush_in(fd, 50);
+	tap_ok(ov_sync(fd, 1) <= 0 && strstr(ctl_cmd(c, "status addr=1"), " rate=115200 guest=57600 "),
+	       "ov528 over the socket: the host at 57600 (trace log) is not understood by a camera locked at 115200");
+	close(fd);
+	close(c);
+	stop(&p);
+out:
+	free(img);
+	free(raw);
+}
+
+static void test_ov528_options(void)
+{
+	static const char *const bad[] = {
+		"--family ov528 --restable 01=160x160",
+		"--family ov528 --image-dir /tmp",
+		"--family ov528 --fps 5",
+		"--family ov528 --paused",
+		"--syncs 3",
+		"--family stream --syncs 3",
+		"--family ov528 --camera addr=8",
+		"--family ov528 --camera addr=0 --camera addr=1",
+		"--family ov528 --camera addr=1,saved-rate=9600",
+		"--family ov528 --camera addr=2 --camera addr=2",
+		"--family ov528 --preview-type 02",
+		"--family ov528 --pkgsize 513",
+		"--family ov528 --autobaud 100",
+		"--family ov528 --init-early maybe",
+		"--family ov528 --fault junk",
+		"--family ov528 --fault 'powercycle rate=9600'",
+	};
+	static const char *const doc[] = {
+		"--family F           sxh485 (default), stream, ov528 or omvp",
+		"--autobaud", "--syncs", "--wake-syncs", "--preview-type",
+		"--cbe", "--sleep-cmd", "--sleep-timeout", "--sleep-keeps",
+		"--init-gap", "--init-early", "--transfer-nak", "--pkgsize",
+		"--rgb565", "twinflip [N] [0|1]", "droppkg [N]",
+		"nak [N] [CODE]", "family=ov528", "kind=snapshot|preview",
+	};
+	char cmd[512], buf[32768];
+	bool all = true;
+	FILE *f;
+	size_t n;
+	int st;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
+			 camemu_bin, path_in("x.sock"), bad[i]);
+		st = system(cmd);
+		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
+			tap_diag("'%s' did not fail", bad[i]);
+			all = false;
+		}
+	}
+	tap_ok(all, "ov528: options of the other families, bad addresses and bad values fail");
+	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
+	f = popen(cmd, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	pclose(f);
+	all = true;
+	for (size_t i = 0; i < sizeof(doc) / sizeof(doc[0]); i++)
+		if (!strstr(buf, doc[i])) {
+			tap_diag("--help does not mention %s", doc[i]);
+			all = false;
+		}
+	tap_ok(all, "--help documents the OV528 options, faults and control lines");
+}
+
 /* ---- the OpenMV Protocol camera ---------------------------------------- */
 
 struct opkt {
@@ -1412,6 +1665,8 @@ void proc_tests(const char *camemu)
 	test_stream_jpeg();
 	test_stream_markers();
 	test_stream_pty();
+	test_ov528_options();
+	test_ov528_socket();
 	test_omvp_options();
 	test_omvp_socket();
 	proc_cleanup();

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,15 @@ int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+int parse_ulong(const char *s, int base, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, base);
+	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
+}
+
 int split_words(char *s, char **w, int max)
 {
 	int n = 0;
@@ -132,11 +142,6 @@ int split_words(char *s, char **w, int max)
 			s++;
 	}
 	return n;
-}
-
-int64_t ms_ns(double ms)
-{
-	return (int64_t)(ms * 1e6 + 0.5);
 }
 
 void put_le(uint8_t *p, uint32_t v, int n)

@@ -27,11 +27,20 @@ void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 void sbuf_consume(struct sbuf *b, size_t n);
 void sbuf_free(struct sbuf *b);
 
+/* Milliseconds (>= 0) to nanoseconds, rounded. */
+static inline int64_t ms_ns(double ms)
+{
+	return (int64_t)(ms * 1e6 + 0.5);
+}
+
 /* CLOCK_MONOTONIC in ns. */
 int64_t now_ns(void);
 
-/* Milliseconds (>= 0) to ns, rounded. */
-int64_t ms_ns(double ms);
+/*
+ * A whole string as a number in @base (0: C prefixes) up to @max, no sign;
+ * 0, or -1 when it is not one.
+ */
+int parse_ulong(const char *s, int base, unsigned long max, unsigned long *v);
 
 /* Little-endian fields of @n bytes (1..4). */
 void put_le(uint8_t *p, uint32_t v, int n);

@@ -196,6 +196,17 @@ int64_t wave_next_edge(const struct wave *w, int64_t t)
 	return T_NEVER;
 }
 
+uint32_t wave_rate_at(const struct wave *w, int64_t t)
+{
+	int64_t te = wave_next_edge(w, t);
+	size_t i;
+
+	if (te == T_NEVER)
+		return 0;
+	i = seg_after(w, te);
+	return i < w->nseg ? w->seg[i].rate : 0;
+}
+
 bool rates_match(uint32_t a, uint32_t b)
 {
 	uint32_t hi = a > b ? a : b, lo = a > b ? b : a;

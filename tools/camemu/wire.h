@@ -79,6 +79,12 @@ int wave_level(const struct wave *w, int64_t t);
 /* First falling edge at or after @t, or T_NEVER. */
 int64_t wave_next_edge(const struct wave *w, int64_t t);
 
+/*
+ * The rate of the sender of the first falling edge at or after @t (0: no
+ * edge): what an auto-baud receiver at @t would measure.
+ */
+uint32_t wave_rate_at(const struct wave *w, int64_t t);
+
 /* True when two rates are within 3% of each other. */
 bool rates_match(uint32_t a, uint32_t b);
 

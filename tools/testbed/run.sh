@@ -102,6 +102,25 @@ stream_run() {
 	python3 "$tb/verdict.py" --tap "$dir" >"$2"
 }
 
+# pm_overlay OUT: the SXH485 overlay with the cameras' supply switched by
+# a fixed regulator (the test kernel's stand-in for a load switch) and
+# max-speed 115200 above the power-on rate (the guest runs at 57600)
+pm_overlay() {
+	sed -e 's/^\(\t\tsxh,address = .*\)$/\1\n\t\tmax-speed = <115200>;\n\t\tvdd-supply = <\&sercam_vdd>;/' \
+		"$SERCAM_TOP/dts/qemu-virt-sercam.dtso" >"$1"
+	cat >>"$1" <<'DTS'
+
+&{/} {
+	sercam_vdd: regulator-sercam {
+		compatible = "regulator-fixed";
+		regulator-name = "sercam-vdd";
+		regulator-min-microvolt = <3300000>;
+		regulator-max-microvolt = <3300000>;
+	};
+};
+DTS
+}
+
 # The host tests. The fuzzing pass is bounded by time, not work, so it
 # runs beside the rest (after the emulator's tests, which time its wire,
 # and the protocol tests, whose build shares a header link with it); the
@@ -165,6 +184,13 @@ check)
 			--camemu-arg=--camera --camemu-arg=addr=1 \
 			--camemu-arg=--camera --camemu-arg=addr=2 >/dev/null 2>&1
 		python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/rs485" >"$res/host/rs485.tap"
+		# power management: the camera's overlay with a switched
+		# supply and max-speed above the power-on rate
+		rm -rf "$SERCAM_BUILD/pm" && mkdir -p "$SERCAM_BUILD/pm"
+		pm_overlay "$SERCAM_BUILD/pm/pm.dtso"
+		guest_run pm "$SERCAM_BUILD/pm/guest" --rate 57600 \
+			--overlay "$SERCAM_BUILD/pm/pm.dtso" >/dev/null 2>&1
+		python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/pm" >"$res/host/pm.tap"
 		# the JPEG stream family, one boot per framing (the framing is
 		# the devicetree's): exact frames, faults, traps
 		for framing in jpeg markers length; do
@@ -211,6 +237,10 @@ check-long)
 fuzz)
 	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" \
 		KSRC="$ksrc" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-600}"
+	;;
+pm-overlay)
+	# for development: run.sh plan pm --rate 57600 --overlay <this>
+	pm_overlay "${2:?output file}"
 	;;
 plan)
 	# for development: one plan, e.g. run.sh plan check --rate 230400

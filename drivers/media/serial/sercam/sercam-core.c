@@ -17,6 +17,7 @@
 #include <linux/gpio/consumer.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/pm_runtime.h>
 #include <linux/property.h>
 #include <linux/regulator/consumer.h>
 #include <linux/seq_file.h>
@@ -40,6 +41,15 @@
 /* An absent camera is looked for again after this, doubling up to the max. */
 #define SERCAM_BACKOFF_MIN_MS		1000
 #define SERCAM_BACKOFF_MAX_MS		8000
+/*
+ * Cameras found at a slower rate than the bus's and not moved back up are
+ * tried again after this, doubling up to the max: a noisy line that broke
+ * the switch may be clean again.
+ */
+#define SERCAM_SPEEDUP_MIN_MS		10000
+#define SERCAM_SPEEDUP_MAX_MS		160000
+/* Power and UART stay on this long after the last user (sysfs can change it). */
+#define SERCAM_AUTOSUSPEND_MS		2000
 
 static struct dentry *sercam_debugfs_root;
 
@@ -64,29 +74,60 @@ static int sercam_hello_at(struct sercam_bus *bus, struct sercam_cam *cam,
 	return ret;
 }
 
-/* Switch every camera to max-speed; stay at the found rate if that fails. */
+/*
+ * Move the cameras to the bus's rate (max-speed, else the power-on rate);
+ * stay at the found rate if that fails, and try again later.
+ */
 static void sercam_bus_speed_up(struct sercam_bus *bus, struct sercam_cam *cam,
 				const struct sercam_stop *stop)
 {
 	const struct sercam_family_ops *ops = bus->family->ops;
 	u32 found = sercam_link_baud(&bus->link);
 
-	if (!bus->max_baud || bus->max_baud == found || !ops->set_rate)
+	if (bus->target_baud == found || !ops->set_rate)
 		return;
-	if (ops->set_rate(&cam->c, bus->max_baud, stop) ||
-	    sercam_hello_at(bus, cam, bus->max_baud, SERCAM_HELLO_TRIES, stop)) {
-		dev_warn(bus->dev,
-			 "camera %u did not answer at max-speed %u baud, staying at %u\n",
-			 cam->c.addr, bus->max_baud, found);
+	if (ops->set_rate(&cam->c, bus->target_baud, stop) ||
+	    sercam_hello_at(bus, cam, bus->target_baud, SERCAM_HELLO_TRIES,
+			    stop)) {
 		/*
 		 * A camera that did switch and then failed to answer is
 		 * told to come back; one that never switched ignores this,
 		 * since it cannot understand the new rate.
 		 */
-		if (!sercam_link_set_baud_claimed(&bus->link, bus->max_baud))
+		if (!sercam_link_set_baud_claimed(&bus->link, bus->target_baud))
 			ops->set_rate(&cam->c, found, stop);
 		sercam_hello_at(bus, cam, found, SERCAM_HELLO_TRIES, stop);
+		if (sercam_stopped(stop))
+			return;
+		bus->speedup_ms = clamp(bus->speedup_ms * 2,
+					SERCAM_SPEEDUP_MIN_MS,
+					SERCAM_SPEEDUP_MAX_MS);
+		WRITE_ONCE(bus->speedup_at,
+			   jiffies + msecs_to_jiffies(bus->speedup_ms));
+		dev_warn(bus->dev,
+			 "camera %u did not answer at %u baud, staying at %u; trying again in %u s\n",
+			 cam->c.addr, bus->target_baud, found,
+			 bus->speedup_ms / 1000);
+		return;
 	}
+	bus->speedup_ms = 0;
+	if (found)
+		dev_info(bus->dev, "cameras on %s moved to %u baud (from %u)\n",
+			 sercam_link_name(&bus->link), bus->target_baud, found);
+}
+
+/* The cameras answer below the bus's rate: is it time to try again? */
+static void sercam_bus_keep_speed(struct sercam_bus *bus,
+				  struct sercam_cam *cam)
+{
+	if (!bus->family->ops->set_rate ||
+	    sercam_link_baud(&bus->link) == bus->target_baud ||
+	    time_before(jiffies, READ_ONCE(bus->speedup_at)) ||
+	    sercam_link_claim(&bus->link, &cam->c.stop))
+		return;
+	if (time_after_eq(jiffies, bus->speedup_at))
+		sercam_bus_speed_up(bus, cam, &cam->c.stop);
+	sercam_link_release(&bus->link);
 }
 
 /*
@@ -221,40 +262,55 @@ EXPORT_SYMBOL_GPL(sercam_camera_resync);
  * sercam_camera_ready() - make sure a camera is there before using it
  * @cam: the camera
  *
- * A camera that answered is. One that did not (at probe, or since it was
- * lost) is looked for again once its backoff has passed, and brought to
- * a known state when found; until then, and when not found, the answer is
- * -ENODEV at once, without touching the bus: the other cameras of the bus
- * keep it.
+ * A camera that answered is (and a bus that runs below its rate is moved
+ * back up now and then). One that did not (at probe, after a resume, or
+ * since it was lost) is looked for again once its backoff has passed, and
+ * brought to a known state when found; until then, and when not found,
+ * the answer is -ENODEV at once, without touching the bus: the other
+ * cameras of the bus keep it.
  *
- * Context: the camera's capture.
+ * Context: the camera's capture, or a control of a camera not present
+ * (process context, the link not claimed).
  * Return: 0, -ENODEV, -ECANCELED or -EINTR.
  */
 int sercam_camera_ready(struct sercam_camera *cam)
 {
-	const struct sercam_family_ops *ops = to_sercam_cam(cam)->family->ops;
+	struct sercam_cam *sc = to_sercam_cam(cam);
+	const struct sercam_family_ops *ops = sc->family->ops;
 	char tried[128] = "";
 	int ret;
 
-	if (READ_ONCE(cam->present))
+	if (READ_ONCE(cam->present)) {
+		sercam_bus_keep_speed(sc->bus, sc);
 		return 0;
-	if (time_before(jiffies, cam->retry_at))
-		return -ENODEV;
+	}
+	if (mutex_lock_killable(&sc->ready_lock))
+		return -EINTR;
+	if (READ_ONCE(cam->present)) {
+		ret = 0;
+		goto out;
+	}
+	ret = -ENODEV;
+	if (time_before(jiffies, READ_ONCE(cam->retry_at)))
+		goto out;
 	ret = sercam_camera_look(cam, tried, sizeof(tried));
 	if (!ret && ops->cam_init)
 		ret = ops->cam_init(cam);
 	if (!ret) {
 		sercam_cam_found(cam);
 		dev_info(cam->dev, "%s camera %u on %s answers at %u baud\n",
-			 to_sercam_cam(cam)->family->name, cam->addr,
+			 sc->family->name, cam->addr,
 			 sercam_link_name(cam->link),
 			 sercam_link_baud(cam->link));
-		return 0;
+		goto out;
 	}
 	if (ret == -ECANCELED || ret == -EINTR)
-		return ret;
+		goto out;
 	sercam_cam_absent(cam);
-	return -ENODEV;
+	ret = -ENODEV;
+out:
+	mutex_unlock(&sc->ready_lock);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(sercam_camera_ready);
 
@@ -475,6 +531,7 @@ static int sercam_parse_bus(struct sercam_bus *bus)
 				f->max_rates);
 	if (ret)
 		return ret;
+	bus->target_baud = bus->max_baud ? : bus->poweron_baud;
 	if (bus->max_baud && !f->ops->set_rate) {
 		dev_err(bus->dev,
 			"max-speed = %u: a %s camera cannot be switched to another rate\n",
@@ -516,17 +573,20 @@ static int sercam_parse_bus(struct sercam_bus *bus)
 	return sercam_add_cam(bus, dev_fwnode(bus->dev), addr);
 }
 
-static int sercam_power_on(struct sercam_bus *bus)
+/* The supply, the power-down and reset lines: all optional. */
+static int sercam_get_power(struct sercam_bus *bus)
 {
 	struct device *dev = bus->dev;
-	int ret;
 
-	ret = devm_regulator_get_enable_optional(dev, "vdd");
-	if (ret && ret != -ENODEV)
-		return dev_err_probe(dev, ret, "cannot enable vdd supply\n");
-
+	bus->vdd = devm_regulator_get_optional(dev, "vdd");
+	if (IS_ERR(bus->vdd)) {
+		if (PTR_ERR(bus->vdd) != -ENODEV)
+			return dev_err_probe(dev, PTR_ERR(bus->vdd),
+					     "cannot get vdd supply\n");
+		bus->vdd = NULL;
+	}
 	bus->powerdown_gpio = devm_gpiod_get_optional(dev, "powerdown",
-						      GPIOD_OUT_LOW);
+						      GPIOD_OUT_HIGH);
 	if (IS_ERR(bus->powerdown_gpio))
 		return dev_err_probe(dev, PTR_ERR(bus->powerdown_gpio),
 				     "cannot get powerdown-gpios\n");
@@ -534,13 +594,54 @@ static int sercam_power_on(struct sercam_bus *bus)
 	if (IS_ERR(bus->reset_gpio))
 		return dev_err_probe(dev, PTR_ERR(bus->reset_gpio),
 				     "cannot get reset-gpios\n");
+	return 0;
+}
+
+/* Can the cameras be powered off (and so forget everything)? */
+static bool sercam_bus_switchable(const struct sercam_bus *bus)
+{
+	return bus->vdd || bus->powerdown_gpio;
+}
+
+static int sercam_bus_power_on(struct sercam_bus *bus)
+{
+	int ret;
+
+	if (bus->powered)
+		return 0;
+	if (bus->vdd) {
+		ret = regulator_enable(bus->vdd);
+		if (ret) {
+			dev_err(bus->dev, "cannot enable vdd supply (%d)\n",
+				ret);
+			return ret;
+		}
+	}
+	gpiod_set_value_cansleep(bus->powerdown_gpio, 0);
 	if (bus->reset_gpio) {
+		gpiod_set_value_cansleep(bus->reset_gpio, 1);
 		usleep_range(SERCAM_RESET_US, 2 * SERCAM_RESET_US);
 		gpiod_set_value_cansleep(bus->reset_gpio, 0);
 	}
-	if (bus->reset_gpio || bus->powerdown_gpio)
+	if (bus->reset_gpio || sercam_bus_switchable(bus))
 		msleep(SERCAM_BOOT_MS);
+	WRITE_ONCE(bus->powered, true);
 	return 0;
+}
+
+static void sercam_bus_power_off(struct sercam_bus *bus)
+{
+	if (!bus->powered)
+		return;
+	gpiod_set_value_cansleep(bus->powerdown_gpio, 1);
+	if (bus->vdd)
+		regulator_disable(bus->vdd);
+	WRITE_ONCE(bus->powered, false);
+}
+
+static void sercam_bus_power_off_action(void *bus)
+{
+	sercam_bus_power_off(bus);
 }
 
 static int sercam_bus_debugfs_show(struct seq_file *m, void *unused)
@@ -552,6 +653,9 @@ static int sercam_bus_debugfs_show(struct seq_file *m, void *unused)
 	seq_printf(m, "family: %s\nbaud: %u\npoweron_baud: %u\nmax_baud: %u\n",
 		   bus->family->name, sercam_link_baud(&bus->link),
 		   bus->poweron_baud, bus->max_baud);
+	seq_printf(m, "uart: %s\npower: %s\n",
+		   sercam_link_is_open(&bus->link) ? "open" : "closed",
+		   READ_ONCE(bus->powered) ? "on" : "off");
 	seq_printf(m, "rx_bytes: %llu\ntx_bytes: %llu\nrx_dropped: %llu\nrx_ns: %llu\n",
 		   s.rx_bytes, s.tx_bytes, s.rx_dropped, s.rx_ns);
 	return 0;
@@ -606,10 +710,8 @@ static u32 sercam_probe_quiet_us(const struct sercam_bus *bus)
  * max-speed, bring each camera up. A camera that does not answer keeps its
  * node and is looked for again when it is used (sercam_camera_ready()).
  */
-static void sercam_discover_work(struct work_struct *work)
+static void sercam_discover(struct sercam_bus *bus)
 {
-	struct sercam_bus *bus = container_of(work, struct sercam_bus,
-					      discover_work);
 	const struct sercam_family *f = bus->family;
 	char tried[128] = "", addrs[4 * SERCAM_MAX_CAMS] = "";
 	struct sercam_cam *first;
@@ -675,6 +777,142 @@ static void sercam_discover_work(struct work_struct *work)
 		 sercam_link_baud(&bus->link));
 }
 
+static void sercam_discover_work(struct work_struct *work)
+{
+	struct sercam_bus *bus = container_of(work, struct sercam_bus,
+					      discover_work);
+	int ret;
+
+	/* the reference was taken when queued; the bus may be suspended */
+	ret = pm_runtime_resume(bus->dev);
+	if (ret < 0)
+		dev_err(bus->dev, "cannot power the cameras up (%d)\n", ret);
+	else
+		sercam_discover(bus);
+	if (ret >= 0 && !sercam_stopped(&bus->stop))
+		bus->discovered = true;
+	pm_runtime_mark_last_busy(bus->dev);
+	pm_runtime_put_autosuspend(bus->dev);
+}
+
+/* Find the cameras in the background, the bus kept up meanwhile. */
+static void sercam_bus_discover(struct sercam_bus *bus)
+{
+	pm_runtime_get_noresume(bus->dev);
+	if (!queue_work(bus->wq, &bus->discover_work))
+		pm_runtime_put_noidle(bus->dev);
+}
+
+/* Unbind, system sleep: end discovery, queued or under way. */
+static void sercam_bus_stop_discovery(struct sercam_bus *bus)
+{
+	WRITE_ONCE(bus->stop.stop, true);
+	sercam_link_cancel(&bus->link, &bus->stop);
+	if (cancel_work_sync(&bus->discover_work))
+		pm_runtime_put_noidle(bus->dev);
+}
+
+/* The cameras may have lost power: each is looked for again when used. */
+static void sercam_bus_forget(struct sercam_bus *bus)
+{
+	unsigned int i;
+
+	/* a camera that only talks has nothing to forget */
+	if (!bus->family->ops->hello)
+		return;
+	for (i = 0; i < bus->num_cams; i++) {
+		struct sercam_camera *cam = &bus->cams[i]->c;
+
+		cam->backoff_ms = 0;
+		WRITE_ONCE(cam->retry_at, jiffies);
+		WRITE_ONCE(cam->present, false);
+	}
+}
+
+static struct sercam_bus *sercam_dev_bus(struct device *dev)
+{
+	struct sercam_link *link = dev_get_drvdata(dev);
+
+	return container_of(link, struct sercam_bus, link);
+}
+
+/*
+ * Runtime PM: nobody has a node open. The UART closes; the cameras lose
+ * power, and so their state, when the bus can switch it.
+ */
+static int sercam_runtime_suspend(struct device *dev)
+{
+	struct sercam_bus *bus = sercam_dev_bus(dev);
+
+	sercam_link_close(&bus->link);
+	if (sercam_bus_switchable(bus)) {
+		sercam_bus_power_off(bus);
+		sercam_bus_forget(bus);
+	}
+	return 0;
+}
+
+static int sercam_runtime_resume(struct device *dev)
+{
+	struct sercam_bus *bus = sercam_dev_bus(dev);
+	int ret;
+
+	ret = sercam_bus_power_on(bus);
+	if (ret)
+		return ret;
+	ret = sercam_link_open(&bus->link);
+	if (ret)
+		sercam_bus_power_off(bus);
+	return ret;
+}
+
+/*
+ * System sleep: stop the cameras' work (buffers stay queued), power down
+ * as runtime PM does, and forget the cameras: they may have lost power
+ * with the system. On resume they are looked for again when used, and
+ * streaming goes on.
+ */
+static int sercam_suspend(struct device *dev)
+{
+	struct sercam_bus *bus = sercam_dev_bus(dev);
+	unsigned int i;
+	int ret;
+
+	sercam_bus_stop_discovery(bus);
+	for (i = 0; i < bus->num_cams; i++)
+		sercam_cam_suspend(bus->cams[i]);
+	WRITE_ONCE(bus->stop.stop, false);
+	ret = pm_runtime_force_suspend(dev);
+	if (ret) {
+		for (i = 0; i < bus->num_cams; i++)
+			sercam_cam_resume(bus->cams[i]);
+		return ret;
+	}
+	sercam_bus_forget(bus);
+	return 0;
+}
+
+static int sercam_resume(struct device *dev)
+{
+	struct sercam_bus *bus = sercam_dev_bus(dev);
+	unsigned int i;
+	int ret;
+
+	ret = pm_runtime_force_resume(dev);
+	if (ret)
+		dev_err(dev, "cannot power the cameras up again (%d)\n", ret);
+	if (!bus->discovered)
+		sercam_bus_discover(bus);
+	for (i = 0; i < bus->num_cams; i++)
+		sercam_cam_resume(bus->cams[i]);
+	return ret;
+}
+
+EXPORT_GPL_DEV_PM_OPS(sercam_pm_ops) = {
+	SYSTEM_SLEEP_PM_OPS(sercam_suspend, sercam_resume)
+	RUNTIME_PM_OPS(sercam_runtime_suspend, sercam_runtime_resume, NULL)
+};
+
 static void sercam_destroy_wq(void *wq)
 {
 	destroy_workqueue(wq);
@@ -710,6 +948,15 @@ int sercam_serdev_probe(struct serdev_device *serdev,
 	ret = devm_add_action_or_reset(dev, sercam_destroy_wq, bus->wq);
 	if (ret)
 		return ret;
+	ret = sercam_get_power(bus);
+	if (ret)
+		return ret;
+	ret = sercam_bus_power_on(bus);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(dev, sercam_bus_power_off_action, bus);
+	if (ret)
+		return ret;
 	ret = sercam_link_serdev_open(&bus->link, serdev);
 	if (ret)
 		return ret;
@@ -720,9 +967,6 @@ int sercam_serdev_probe(struct serdev_device *serdev,
 		goto err_put_cams;
 	for (i = 0; i < bus->num_cams; i++)
 		bus->cams[i]->c.shared = bus->num_cams > 1;
-	ret = sercam_power_on(bus);
-	if (ret)
-		goto err_put_cams;
 	INIT_WORK(&bus->discover_work, sercam_discover_work);
 
 	bus->debugfs = debugfs_create_dir(dev_name(dev), sercam_debugfs_root);
@@ -733,8 +977,18 @@ int sercam_serdev_probe(struct serdev_device *serdev,
 		if (ret)
 			goto err_unregister;
 	}
+	/*
+	 * Powered and open while somebody uses a node (or discovery runs),
+	 * and for a while after.
+	 */
+	pm_runtime_set_autosuspend_delay(dev, SERCAM_AUTOSUSPEND_MS);
+	pm_runtime_use_autosuspend(dev);
+	pm_runtime_set_active(dev);
+	ret = devm_pm_runtime_enable(dev);
+	if (ret)
+		goto err_unregister;
 	/* the cameras are found in the background: probe does not wait */
-	queue_work(bus->wq, &bus->discover_work);
+	sercam_bus_discover(bus);
 	return 0;
 
 err_unregister:
@@ -762,13 +1016,11 @@ void sercam_serdev_remove(struct serdev_device *serdev)
 	struct sercam_bus *bus = container_of(link, struct sercam_bus, link);
 	unsigned int i;
 
-	WRITE_ONCE(bus->stop.stop, true);
-	sercam_link_cancel(&bus->link, &bus->stop);
 	for (i = 0; i < bus->num_cams; i++) {
 		WRITE_ONCE(bus->cams[i]->c.gone.stop, true);
 		sercam_link_cancel(&bus->link, &bus->cams[i]->c.gone);
 	}
-	cancel_work_sync(&bus->discover_work);
+	sercam_bus_stop_discovery(bus);
 	for (i = bus->num_cams; i--; )
 		sercam_cam_unregister(bus->cams[i]);
 	debugfs_remove_recursive(bus->debugfs);

@@ -25,6 +25,7 @@
 #define _SERCAM_FAMILY_H
 
 #include <linux/atomic.h>
+#include <linux/pm.h>
 #include <linux/types.h>
 
 #include "sercam-link.h"
@@ -310,6 +311,8 @@ struct sercam_family {
 int sercam_serdev_probe(struct serdev_device *serdev,
 			const struct sercam_family *family);
 void sercam_serdev_remove(struct serdev_device *serdev);
+/* a family's serdev driver's .pm: runtime PM and system sleep of the bus */
+extern const struct dev_pm_ops sercam_pm_ops;
 int sercam_camera_resync(struct sercam_camera *cam);
 int sercam_camera_ready(struct sercam_camera *cam);
 

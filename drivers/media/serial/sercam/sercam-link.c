@@ -46,6 +46,25 @@
 /* Write timeout for a request (a few bytes into the tty buffer). */
 #define SERCAM_WRITE_TIMEOUT_MS		500
 
+/* The line went silent: tell the listener, once per silence. */
+static void sercam_link_idle_work(struct work_struct *work)
+{
+	struct sercam_link *link = container_of(to_delayed_work(work),
+						struct sercam_link, idle_work);
+	ktime_t now = ktime_get();
+	s64 quiet;
+
+	mutex_lock(&link->rx_lock);
+	quiet = ktime_ms_delta(now, link->last_rx);
+	if (link->listen && quiet < SERCAM_LINK_IDLE_MS)
+		/* bytes came after it was queued */
+		mod_delayed_work(system_wq, &link->idle_work,
+				 msecs_to_jiffies(SERCAM_LINK_IDLE_MS - quiet));
+	else if (link->listen)
+		link->listen(link->listen_ctx, NULL, 0, now);
+	mutex_unlock(&link->rx_lock);
+}
+
 /**
  * sercam_link_init() - set up a link
  * @link: the link, zeroed
@@ -62,6 +81,7 @@ void sercam_link_init(struct sercam_link *link, struct device *dev,
 	mutex_init(&link->lock);
 	mutex_init(&link->rx_lock);
 	init_waitqueue_head(&link->wq);
+	INIT_DELAYED_WORK(&link->idle_work, sercam_link_idle_work);
 	u64_stats_init(&link->rx_sync);
 	u64_stats_init(&link->tx_sync);
 	link->quiet_min_us = SERCAM_QUIET_MIN_US;
@@ -401,6 +421,9 @@ int sercam_link_send_claimed(struct sercam_link *link, const u8 *tx,
 	ssize_t ret;
 
 	lockdep_assert_held(&link->lock);
+	/* a closed UART (the bus is suspended) takes nothing */
+	if (!link->open)
+		return -EIO;
 	if (link->line_dirty) {
 		ret = sercam_link_wait_quiet(link, sercam_link_quiet_us(link),
 					     SERCAM_QUIET_MAX_MS, stop);
@@ -518,6 +541,11 @@ int sercam_link_set_baud_claimed(struct sercam_link *link, u32 baud)
 	/* reprogramming a UART to the rate it has can glitch the line */
 	if (baud == link->baud)
 		return 0;
+	if (!link->open) {
+		/* set when the UART opens */
+		WRITE_ONCE(link->baud, baud);
+		return 0;
+	}
 	link->ops->wait_sent(link, msecs_to_jiffies(SERCAM_WRITE_TIMEOUT_MS));
 	got = link->ops->set_baud(link, baud);
 	if (abs((int)got - (int)baud) >
@@ -531,6 +559,70 @@ int sercam_link_set_baud_claimed(struct sercam_link *link, u32 baud)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(sercam_link_set_baud_claimed);
+
+/**
+ * sercam_link_open() - open the UART (probe, runtime resume)
+ * @link: the link
+ *
+ * Waits for the link's owner, if any. The line runs at the rate it ran at
+ * when it was closed, once one was set.
+ *
+ * Context: process context.
+ * Return: 0 (also when already open), or a negative errno.
+ */
+int sercam_link_open(struct sercam_link *link)
+{
+	int ret = 0;
+
+	mutex_lock(&link->lock);
+	if (link->open)
+		goto out;
+	ret = link->ops->open(link);
+	if (ret)
+		goto out;
+	if (link->baud)
+		link->ops->set_baud(link, link->baud);
+	link->line_dirty = false;
+	WRITE_ONCE(link->open, true);
+out:
+	mutex_unlock(&link->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(sercam_link_open);
+
+/**
+ * sercam_link_close() - close the UART (runtime suspend, unbind)
+ * @link: the link
+ *
+ * Waits for the link's owner to finish (callers stop the users first).
+ * Until sercam_link_open(), requests fail with -EIO and received bytes,
+ * if any, are dropped.
+ *
+ * Context: process context.
+ */
+void sercam_link_close(struct sercam_link *link)
+{
+	mutex_lock(&link->lock);
+	if (link->open) {
+		link->ops->close(link);
+		WRITE_ONCE(link->open, false);
+	}
+	mutex_unlock(&link->lock);
+}
+EXPORT_SYMBOL_GPL(sercam_link_close);
+
+/**
+ * sercam_link_is_open() - whether the UART is open
+ * @link: the link
+ *
+ * Context: any; a snapshot.
+ * Return: true while open.
+ */
+bool sercam_link_is_open(const struct sercam_link *link)
+{
+	return READ_ONCE(link->open);
+}
+EXPORT_SYMBOL_GPL(sercam_link_is_open);
 
 /**
  * sercam_link_set_turnaround() - silence the cameras need before a request
@@ -563,6 +655,8 @@ void sercam_link_listen(struct sercam_link *link, sercam_listen_fn fn,
 	link->listen = fn;
 	link->listen_ctx = ctx;
 	mutex_unlock(&link->rx_lock);
+	if (!fn)
+		cancel_delayed_work_sync(&link->idle_work);
 }
 EXPORT_SYMBOL_GPL(sercam_link_listen);
 
@@ -590,6 +684,9 @@ void sercam_link_receive(struct sercam_link *link, const u8 *buf, size_t len)
 		link->listen(link->listen_ctx, buf, len, start);
 	else
 		dropped = true;
+	if (link->listen)
+		mod_delayed_work(system_wq, &link->idle_work,
+				 msecs_to_jiffies(SERCAM_LINK_IDLE_MS));
 	u64_stats_update_begin(&link->rx_sync);
 	u64_stats_add(&link->rx_bytes, len);
 	if (dropped)

@@ -21,6 +21,7 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 struct device;
 struct serdev_device;
@@ -67,7 +68,8 @@ typedef void (*sercam_rx_fn)(struct sercam_xfer *x, const u8 *buf,
  * typedef sercam_listen_fn - receive callback for bytes no exchange awaits
  * @ctx: the listener's context
  * @buf: bytes received
- * @len: number of bytes at @buf
+ * @len: number of bytes at @buf; 0 (and @buf NULL) once the line has been
+ *	silent for %SERCAM_LINK_IDLE_MS after bytes arrived
  * @t: when the run arrived (ktime_get())
  *
  * Context: as &sercam_rx_fn. Push families (frames that arrive unasked)
@@ -120,8 +122,12 @@ struct sercam_xfer {
  * @wait_sent: wait until written bytes have left the UART, at most
  *	@timeout jiffies
  * @name: the UART's name, for messages
+ * @open: open the UART (8N1, no flow control); 0 or a negative errno
+ * @close: close it
  *
- * Context: process context, with the link claimed (sercam_link_claim()).
+ * Context: process context, with the link claimed (sercam_link_claim()),
+ * or (@open, @close) with its lock held by sercam_link_open() and
+ * sercam_link_close().
  */
 struct sercam_link_ops {
 	ssize_t (*write)(struct sercam_link *link, const u8 *buf, size_t len,
@@ -129,6 +135,8 @@ struct sercam_link_ops {
 	unsigned int (*set_baud)(struct sercam_link *link, unsigned int baud);
 	void (*wait_sent)(struct sercam_link *link, long timeout);
 	const char *(*name)(struct sercam_link *link);
+	int (*open)(struct sercam_link *link);
+	void (*close)(struct sercam_link *link);
 };
 
 /**
@@ -160,7 +168,10 @@ struct sercam_link_stats {
  * @xfer: the exchange waiting for its reply, or NULL
  * @listen: where bytes go when no exchange waits, or NULL (dropped)
  * @listen_ctx: context for @listen
- * @baud: current line rate (read without @lock with sercam_link_baud())
+ * @idle_work: tells @listen the line went silent
+ * @baud: current line rate (read without @lock with sercam_link_baud());
+ *	kept while the UART is closed, and set again when it opens
+ * @open: the UART is open (under @lock; read without it for debugfs)
  * @last_rx: when the last byte was received
  * @line_dirty: the last exchange ended broken: wait for a quiet line
  *	before the next request
@@ -187,7 +198,9 @@ struct sercam_link {
 	struct sercam_xfer *xfer;
 	sercam_listen_fn listen;
 	void *listen_ctx;
+	struct delayed_work idle_work;
 	u32 baud;
+	bool open;
 	ktime_t last_rx;
 	bool line_dirty;
 	u32 quiet_min_us;
@@ -207,6 +220,11 @@ struct sercam_link {
  * bytes after this much more than the family's gap.
  */
 #define SERCAM_LINK_RX_STALL_MS		1000
+/*
+ * A listener hears that the line went silent after this: longer than a
+ * stalled receive path (a frame must not break for a host's hiccup).
+ */
+#define SERCAM_LINK_IDLE_MS		(2 * SERCAM_LINK_RX_STALL_MS)
 
 void sercam_link_init(struct sercam_link *link, struct device *dev,
 		      const struct sercam_link_ops *ops, void *backend);
@@ -241,6 +259,10 @@ int sercam_link_sleep(struct sercam_link *link, unsigned int ms,
 void sercam_link_listen(struct sercam_link *link, sercam_listen_fn fn,
 			void *ctx);
 void sercam_link_stats(struct sercam_link *link, struct sercam_link_stats *s);
+
+int sercam_link_open(struct sercam_link *link);
+void sercam_link_close(struct sercam_link *link);
+bool sercam_link_is_open(const struct sercam_link *link);
 
 /* backends */
 int sercam_link_serdev_open(struct sercam_link *link,

@@ -9,6 +9,7 @@
  *  &sercam_cam.lock        ioctls (vdev lock); &sercam_cam.bus against unbind
  *  &sercam_cam.queue_lock  vb2 queue ioctls
  *  control handler lock    controls (a family's s_ctrl runs under it)
+ *  &sercam_cam.ready_lock  a look for an absent camera
  *  &sercam_link.lock       the wire, one exchange or rate scan at a time
  *  &sercam_link.rx_lock    the receive path
  *  &sercam_cam.qlock       the list of queued buffers (spinlock)
@@ -31,6 +32,7 @@
 
 struct dentry;
 struct gpio_desc;
+struct regulator;
 
 /**
  * struct sercam_bus - one line and the cameras on it
@@ -43,11 +45,21 @@ struct gpio_desc;
  * @num_cams: entries in @cams
  * @poweron_baud: the cameras' power-on rate (current-speed)
  * @max_baud: rate to switch to once found (max-speed), 0 for none
+ * @target_baud: the rate the bus should run at: @max_baud, else
+ *	@poweron_baud
+ * @speedup_at: when to try @target_baud again after the cameras were
+ *	found at another rate and could not be moved (jiffies); under the
+ *	link's lock, read without it
+ * @speedup_ms: the wait before the next such try, doubling
+ * @vdd: the cameras' supply, or NULL
  * @reset_gpio: optional reset line
  * @powerdown_gpio: optional power-down line
+ * @powered: @vdd on and out of power-down (runtime PM)
  * @debugfs: this bus's debugfs directory
- * @discover_work: finds the cameras' rate and the cameras, after probe
- * @stop: set at unbind: ends discovery
+ * @discover_work: finds the cameras' rate and the cameras, after probe;
+ *	holds a runtime PM reference while queued
+ * @discovered: @discover_work ran to its end
+ * @stop: set at unbind and for system sleep: ends discovery
  */
 struct sercam_bus {
 	struct device *dev;
@@ -58,10 +70,16 @@ struct sercam_bus {
 	unsigned int num_cams;
 	u32 poweron_baud;
 	u32 max_baud;
+	u32 target_baud;
+	unsigned long speedup_at;
+	unsigned int speedup_ms;
+	struct regulator *vdd;
 	struct gpio_desc *reset_gpio;
 	struct gpio_desc *powerdown_gpio;
+	bool powered;
 	struct dentry *debugfs;
 	struct work_struct discover_work;
+	bool discovered;
 	struct sercam_stop stop;
 };
 
@@ -101,7 +119,13 @@ struct sercam_buffer {
  * @capture_work: pull families: captures one frame, then queues itself
  *	again while buffers are queued (behind the bus's other cameras);
  *	delayed while the camera is absent, by its backoff
- * @idle_work: tells the camera nobody looks any more (last close)
+ * @idle_work: tells the camera nobody looks any more (last close); holds
+ *	a runtime PM reference of the bus while queued
+ * @users: open file handles, each holding a runtime PM reference of the
+ *	bus; under @lock
+ * @suspended: streaming was halted for system sleep; under @queue_lock
+ * @ready_lock: one look for an absent camera at a time (the capture and
+ *	a control may both want one)
  * @sink: push families: where their frames go
  * @sequence: frame counter, including frames that failed or were dropped;
  *	written by one of the capture work or the family's receive path
@@ -133,6 +157,10 @@ struct sercam_cam {
 	bool streaming;
 	struct delayed_work capture_work;
 	struct work_struct idle_work;
+	unsigned int users;
+	bool suspended;
+	/* a look for an absent camera */
+	struct mutex ready_lock;
 	struct sercam_sink sink;
 	u32 sequence;
 	struct dentry *debugfs;
@@ -144,5 +172,7 @@ struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr,
 int sercam_cam_register(struct sercam_cam *cam);
 void sercam_cam_unregister(struct sercam_cam *cam);
 void sercam_cam_put(struct sercam_cam *cam);
+void sercam_cam_suspend(struct sercam_cam *cam);
+void sercam_cam_resume(struct sercam_cam *cam);
 
 #endif /* _SERCAM_PRIV_H */

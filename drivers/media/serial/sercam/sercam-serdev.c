@@ -40,11 +40,38 @@ static const char *sercam_serdev_name(struct sercam_link *link)
 	return dev_name(ctrl->parent ? ctrl->parent : ctrl);
 }
 
+static int sercam_serdev_open_port(struct sercam_link *link)
+{
+	struct serdev_device *serdev = link->backend;
+	int ret;
+
+	ret = serdev_device_open(serdev);
+	if (ret) {
+		dev_err(&serdev->dev, "cannot open the UART (%d)\n", ret);
+		return ret;
+	}
+	serdev_device_set_flow_control(serdev, false);
+	ret = serdev_device_set_parity(serdev, SERDEV_PARITY_NONE);
+	if (ret) {
+		dev_err(&serdev->dev, "UART cannot do 8N1 without parity (%d)\n",
+			ret);
+		serdev_device_close(serdev);
+	}
+	return ret;
+}
+
+static void sercam_serdev_close_port(struct sercam_link *link)
+{
+	serdev_device_close(link->backend);
+}
+
 static const struct sercam_link_ops sercam_serdev_link_ops = {
 	.write = sercam_serdev_write,
 	.set_baud = sercam_serdev_set_baud,
 	.wait_sent = sercam_serdev_wait_sent,
 	.name = sercam_serdev_name,
+	.open = sercam_serdev_open_port,
+	.close = sercam_serdev_close_port,
 };
 
 static SERCAM_RX_RET sercam_serdev_receive_buf(struct serdev_device *serdev,
@@ -61,13 +88,20 @@ static const struct serdev_device_ops sercam_serdev_ops = {
 	.write_wakeup = serdev_device_write_wakeup,
 };
 
+static void sercam_serdev_close_link(void *link)
+{
+	sercam_link_close(link);
+}
+
 /**
  * sercam_link_serdev_open() - run a link on a serdev device's UART
  * @link: the link, zeroed
  * @serdev: the serdev device; its drvdata becomes @link
  *
- * Opens the UART (closed again by devres on unbind), 8N1 without flow
- * control. The rate is set later, with sercam_link_set_baud_claimed().
+ * Opens the UART, 8N1 without flow control; it is closed on unbind (and
+ * may be closed and opened meanwhile with sercam_link_close() and
+ * sercam_link_open()). The rate is set later, with
+ * sercam_link_set_baud_claimed().
  *
  * Context: process context (probe).
  * Return: 0, or a negative errno.
@@ -81,13 +115,9 @@ int sercam_link_serdev_open(struct sercam_link *link,
 	sercam_link_init(link, dev, &sercam_serdev_link_ops, serdev);
 	serdev_device_set_drvdata(serdev, link);
 	serdev_device_set_client_ops(serdev, &sercam_serdev_ops);
-	ret = devm_serdev_device_open(dev, serdev);
+	ret = sercam_link_open(link);
 	if (ret)
-		return dev_err_probe(dev, ret, "cannot open the UART\n");
-	serdev_device_set_flow_control(serdev, false);
-	ret = serdev_device_set_parity(serdev, SERDEV_PARITY_NONE);
-	if (ret)
-		dev_err(dev, "UART cannot do 8N1 without parity (%d)\n", ret);
-	return ret;
+		return ret;
+	return devm_add_action_or_reset(dev, sercam_serdev_close_link, link);
 }
 EXPORT_SYMBOL_GPL(sercam_link_serdev_open);

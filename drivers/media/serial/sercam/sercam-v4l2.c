@@ -17,6 +17,7 @@
 #include <linux/debugfs.h>
 #include <linux/gcd.h>
 #include <linux/module.h>
+#include <linux/pm_runtime.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/videodev2.h>
@@ -391,6 +392,17 @@ static void sercam_set_streaming(struct sercam_cam *cam, bool on)
 	spin_unlock_irqrestore(&cam->qlock, flags);
 }
 
+/* Stop what streaming does, keeping the buffers queued. */
+static void sercam_halt(struct sercam_cam *cam)
+{
+	WRITE_ONCE(cam->c.stop.stop, true);
+	sercam_link_cancel(cam->c.link, &cam->c.stop);
+	if (cam->family->push)
+		cam->family->ops->stream_off(&cam->c);
+	else
+		cancel_delayed_work_sync(&cam->capture_work);
+}
+
 static int sercam_start_streaming(struct vb2_queue *q, unsigned int count)
 {
 	struct sercam_cam *cam = vb2_get_drv_priv(q);
@@ -418,12 +430,10 @@ static void sercam_stop_streaming(struct vb2_queue *q)
 {
 	struct sercam_cam *cam = vb2_get_drv_priv(q);
 
-	WRITE_ONCE(cam->c.stop.stop, true);
-	sercam_link_cancel(cam->c.link, &cam->c.stop);
-	if (cam->family->push)
-		cam->family->ops->stream_off(&cam->c);
-	else
-		cancel_delayed_work_sync(&cam->capture_work);
+	/* halted already when suspended (and not resumed: resume failed) */
+	if (!cam->suspended)
+		sercam_halt(cam);
+	cam->suspended = false;
 	sercam_set_streaming(cam, false);
 	sercam_return_all(cam, VB2_BUF_STATE_ERROR);
 }
@@ -703,7 +713,10 @@ static const struct v4l2_ioctl_ops sercam_meta_ioctl_ops = {
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
 };
 
-/* The family's module stays while its camera's node is open. */
+/*
+ * The family's module stays while its camera's node is open, and the bus
+ * is powered with its UART open (runtime PM).
+ */
 static int sercam_open(struct file *file)
 {
 	struct sercam_cam *cam = video_drvdata(file);
@@ -711,12 +724,43 @@ static int sercam_open(struct file *file)
 
 	if (!try_module_get(cam->family->owner))
 		return -ENODEV;
+	if (mutex_lock_interruptible(&cam->lock)) {
+		ret = -ERESTARTSYS;
+		goto err_put;
+	}
+	if (!cam->bus) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
+	ret = pm_runtime_resume_and_get(cam->bus->dev);
+	if (ret) {
+		dev_err(&cam->vdev.dev, "cannot power the camera up (%d)\n",
+			ret);
+		goto err_unlock;
+	}
 	ret = v4l2_fh_open(file);
-	if (ret)
-		module_put(cam->family->owner);
+	if (ret) {
+		pm_runtime_put_autosuspend(cam->bus->dev);
+		goto err_unlock;
+	}
+	cam->users++;
+	mutex_unlock(&cam->lock);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&cam->lock);
+err_put:
+	module_put(cam->family->owner);
 	return ret;
 }
 
+static void sercam_pm_put(struct device *dev)
+{
+	pm_runtime_mark_last_busy(dev);
+	pm_runtime_put_autosuspend(dev);
+}
+
+/* Runs with a runtime PM reference of its own: the camera is powered. */
 static void sercam_idle_work(struct work_struct *work)
 {
 	struct sercam_cam *cam = container_of(work, struct sercam_cam,
@@ -724,6 +768,7 @@ static void sercam_idle_work(struct work_struct *work)
 
 	if (cam->family->ops->idle)
 		cam->family->ops->idle(&cam->c);
+	sercam_pm_put(cam->c.dev);
 }
 
 /* The last close puts the camera idle, in the background. */
@@ -737,8 +782,16 @@ static int sercam_release(struct file *file)
 	mutex_lock(&cam->lock);
 	last = v4l2_fh_is_singular_file(file);
 	ret = _vb2_fop_release(file, &cam->queue_lock);
-	if (last && cam->bus)
-		queue_work(cam->wq, &cam->idle_work);
+	/* after unbind the references were dropped for us */
+	if (cam->bus) {
+		if (last) {
+			pm_runtime_get_noresume(cam->bus->dev);
+			if (!queue_work(cam->wq, &cam->idle_work))
+				pm_runtime_put_noidle(cam->bus->dev);
+		}
+		cam->users--;
+		sercam_pm_put(cam->bus->dev);
+	}
 	mutex_unlock(&cam->lock);
 	module_put(family->owner);
 	return ret;
@@ -803,6 +856,7 @@ struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr,
 	INIT_LIST_HEAD(&cam->buf_list);
 	INIT_DELAYED_WORK(&cam->capture_work, sercam_capture_work);
 	INIT_WORK(&cam->idle_work, sercam_idle_work);
+	mutex_init(&cam->ready_lock);
 	cam->sink.get = sercam_sink_get;
 	cam->sink.done = sercam_sink_done;
 	cam->sink.lost = sercam_sink_lost;
@@ -898,15 +952,70 @@ int sercam_cam_register(struct sercam_cam *cam)
  */
 void sercam_cam_unregister(struct sercam_cam *cam)
 {
+	struct device *dev = cam->bus->dev;
+
 	WRITE_ONCE(cam->c.gone.stop, true);
 	sercam_link_cancel(cam->c.link, &cam->c.gone);
 	vb2_video_unregister_device(&cam->vdev);
 	v4l2_device_disconnect(&cam->v4l2_dev);
 	debugfs_remove_recursive(cam->debugfs);
+	if (cancel_work_sync(&cam->idle_work))
+		pm_runtime_put_noidle(dev);
 	mutex_lock(&cam->lock);
+	/* the handles that stay open keep no reference to the bus */
+	for (; cam->users; cam->users--)
+		pm_runtime_put_noidle(dev);
 	cam->bus = NULL;
 	mutex_unlock(&cam->lock);
-	cancel_work_sync(&cam->idle_work);
+}
+
+/**
+ * sercam_cam_suspend() - halt a streaming camera for system sleep
+ * @cam: the camera
+ *
+ * The frame under way is abandoned and its buffer queued again; the
+ * application's stream goes on after sercam_cam_resume().
+ *
+ * Context: system suspend, before the bus powers down.
+ */
+void sercam_cam_suspend(struct sercam_cam *cam)
+{
+	mutex_lock(&cam->queue_lock);
+	cam->suspended = vb2_start_streaming_called(&cam->queue);
+	if (cam->suspended)
+		sercam_halt(cam);
+	mutex_unlock(&cam->queue_lock);
+}
+
+/**
+ * sercam_cam_resume() - go on streaming after system sleep
+ * @cam: the camera
+ *
+ * Context: system resume, after the bus powered up.
+ */
+void sercam_cam_resume(struct sercam_cam *cam)
+{
+	int ret;
+
+	mutex_lock(&cam->queue_lock);
+	if (!cam->suspended)
+		goto out;
+	cam->suspended = false;
+	WRITE_ONCE(cam->c.stop.stop, false);
+	WRITE_ONCE(cam->c.retry_at, jiffies);
+	if (!cam->family->push) {
+		queue_delayed_work(cam->wq, &cam->capture_work, 0);
+		goto out;
+	}
+	ret = cam->family->ops->stream_on(&cam->c, &cam->sink);
+	if (ret) {
+		/* the application sees it, and may stream off and on */
+		dev_err(&cam->vdev.dev, "cannot stream again after resume (%d)\n",
+			ret);
+		vb2_queue_error(&cam->queue);
+	}
+out:
+	mutex_unlock(&cam->queue_lock);
 }
 
 /**

@@ -80,6 +80,31 @@ void stream_parser_reset(struct stream_parser *p)
 }
 
 /**
+ * stream_idle() - the line went silent
+ * @p: the parser
+ *
+ * A frame under way was cut short for good (the camera stopped in the
+ * middle of it: unplugged, reset): it breaks now, with -ETIMEDOUT, not
+ * when the camera speaks again. What comes next starts afresh, as after
+ * stream_parser_reset().
+ *
+ * Return: %STREAM_EV_BROKEN when a frame that began (and was not being
+ * skipped) broke, else %STREAM_EV_NONE.
+ */
+enum stream_event stream_idle(struct stream_parser *p)
+{
+	enum stream_event ev = STREAM_EV_NONE;
+
+	if (p->state != ST_HUNT && p->state != ST_PROBE && !p->skip) {
+		p->err = -ETIMEDOUT;
+		p->stats.truncated++;
+		ev = STREAM_EV_BROKEN;
+	}
+	stream_parser_reset(p);
+	return ev;
+}
+
+/**
  * stream_parser_init() - set up a parser
  * @p: the parser
  * @cfg: the framing, checked by stream_config_check()

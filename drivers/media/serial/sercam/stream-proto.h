@@ -124,7 +124,8 @@ struct stream_stats {
  * @dst_size: room at @dst
  * @len: bytes of the current frame so far
  * @err: why the last frame broke: -EPIPE cut short, -EMSGSIZE too long,
- *	-EILSEQ not a JPEG, -EPROTO framing mismatch
+ *	-EILSEQ not a JPEG, -EPROTO framing mismatch, -ETIMEDOUT the line
+ *	went silent inside it
  * @synced: the parser knows where frames begin (jpeg framing: after a
  *	whole frame, or a new SOI inside a frame)
  * @skip: the frame under way is walked to its end and not delivered
@@ -161,5 +162,6 @@ void stream_parser_reset(struct stream_parser *p);
 void stream_set_dst(struct stream_parser *p, u8 *dst, u32 size);
 size_t stream_parse(struct stream_parser *p, const u8 *buf, size_t len,
 		    enum stream_event *ev);
+enum stream_event stream_idle(struct stream_parser *p);
 
 #endif /* _STREAM_PROTO_H */

@@ -143,7 +143,10 @@ static void stream_finish(struct stream_cam *sc, int err)
 	sc->sink->done(sc->sink, &sc->frame, err);
 }
 
-/* The receive path: runs of bytes, under the link's receive lock. */
+/*
+ * The receive path: runs of bytes, under the link's receive lock; no
+ * bytes when the line has gone silent (a frame under way then breaks).
+ */
 static void stream_rx(void *ctx, const u8 *buf, size_t len, ktime_t t)
 {
 	struct sercam_camera *cam = ctx;
@@ -151,6 +154,8 @@ static void stream_rx(void *ctx, const u8 *buf, size_t len, ktime_t t)
 	enum stream_event ev;
 	size_t n;
 
+	if (!len && stream_idle(&sc->parser) == STREAM_EV_BROKEN)
+		stream_finish(sc, sc->parser.err);
 	while (len) {
 		n = stream_parse(&sc->parser, buf, len, &ev);
 		buf += n;
@@ -302,6 +307,7 @@ static struct serdev_device_driver stream_driver = {
 	.driver = {
 		.name = KBUILD_MODNAME,
 		.of_match_table = stream_of_match,
+		.pm = pm_ptr(&sercam_pm_ops),
 	},
 	.probe = stream_probe,
 	.remove = stream_remove,

@@ -46,6 +46,8 @@
 
 /* Command latency budget: the camera needs ~2 ms, cheap firmware more. */
 #define SXH485_CMD_MS			50
+/* After a rate command, before talking at the new rate. */
+#define SXH485_SWITCH_MS		10
 /*
  * Silence inside a reply that means bytes were lost (the link adds its
  * allowance for a stalled host receive path). Generous: a USB adapter or
@@ -354,7 +356,10 @@ static int sxh485_hello(struct sercam_camera *cam,
 
 /*
  * The link is claimed. The camera does not answer 0x0a. With several
- * cameras the bus must move as one, so the command is broadcast.
+ * cameras the bus must move as one, so the command is broadcast. The
+ * camera switches once the whole command has reached it and it has acted
+ * on it: a request at the new rate before then is garbage to it. (The
+ * UART says when the bytes left it; a virtual UART says so at once.)
  */
 static int sxh485_set_rate(struct sercam_camera *cam, u32 baud,
 			   const struct sercam_stop *stop)
@@ -363,12 +368,18 @@ static int sxh485_set_rate(struct sercam_camera *cam, u32 baud,
 	u8 addr = cam->shared ? SXH485_ADDR_BROADCAST : cam->addr;
 	u8 tx[SXH485_MAX_CMD_LEN], c;
 	size_t len;
+	int ret;
 
 	if (code < 0)
 		return code;
 	c = code;
 	len = sxh485_encode(tx, sizeof(tx), addr, SXH485_CMD_BAUD, &c, 1);
-	return sercam_link_send_claimed(cam->link, tx, len, stop);
+	ret = sercam_link_send_claimed(cam->link, tx, len, stop);
+	if (ret)
+		return ret;
+	return sercam_link_sleep(cam->link,
+				 sercam_link_wire_ms(cam->link, len) +
+				 SXH485_SWITCH_MS, stop);
 }
 
 /* Forget what the camera was set to: it may have lost power. */
@@ -494,9 +505,13 @@ static int sxh485_s_ctrl(struct v4l2_ctrl *ctrl)
 	 * the control keeps its old value: so does what the captures send.
 	 * A camera not (yet) found gets the value when it is.
 	 */
-	WRITE_ONCE(*want, ctrl->val);
-	if (!READ_ONCE(cam->present))
+	/*
+	 * A camera not present is looked for first (after a resume it was
+	 * forgotten, not lost); found, it gets the old values, then this.
+	 */
+	if (!READ_ONCE(cam->present) && sercam_camera_ready(cam))
 		return 0;
+	WRITE_ONCE(*want, ctrl->val);
 	ret = sxh485_sync_now(cam, &cam->gone);
 	if (ret) {
 		WRITE_ONCE(*want, ctrl->cur.val);
@@ -975,6 +990,7 @@ static struct serdev_device_driver sxh485_driver = {
 	.driver = {
 		.name = KBUILD_MODNAME,
 		.of_match_table = sxh485_of_match,
+		.pm = pm_ptr(&sercam_pm_ops),
 	},
 	.probe = sxh485_probe,
 	.remove = sxh485_remove,

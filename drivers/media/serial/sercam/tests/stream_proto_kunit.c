@@ -322,6 +322,43 @@ static void framings_cut(struct kunit *test)
 	}
 }
 
+/* The camera stops inside A: A breaks at once; B, sent later, is whole. */
+static void framings_idle(struct kunit *test)
+{
+	u8 *a = kunit_kzalloc(test, JMAX, GFP_KERNEL);
+	u8 *b = kunit_kzalloc(test, JMAX, GFP_KERNEL);
+	u8 *s = kunit_kzalloc(test, 4 * JMAX, GFP_KERNEL);
+	size_t na = make_jpeg(a, 64, 64, false, false, 40);
+	size_t nb = make_jpeg(b, 64, 48, true, false, 41);
+	size_t pre, cut, nbw, c;
+	struct stream_parser p;
+	struct got *g = got_alloc(test);
+	int f;
+
+	for (f = STREAM_FRAMING_JPEG; f <= STREAM_FRAMING_LENGTH; f++) {
+		pre = sync_frame(s, f);
+		cut = pre + frame(s + pre, f, a, na) / 2;
+		nbw = frame(s + cut, f, b, nb);
+		for (c = 0; c < ARRAY_SIZE(chunks); c++) {
+			init(&p, f);
+			feed(test, &p, s, cut, chunks[c], JMAX, g);
+			KUNIT_EXPECT_EQ(test, g->n, 0);
+			KUNIT_EXPECT_EQ(test, stream_idle(&p), STREAM_EV_BROKEN);
+			KUNIT_EXPECT_EQ(test, p.err, -ETIMEDOUT);
+			KUNIT_EXPECT_EQ(test, p.stats.truncated, 1);
+			/* nothing under way: silence is nothing */
+			KUNIT_EXPECT_EQ(test, stream_idle(&p), STREAM_EV_NONE);
+			feed(test, &p, s + cut, nbw, chunks[c], JMAX, g);
+			KUNIT_ASSERT_EQ_MSG(test, g->n, 1, "framing %d chunk %zu",
+					    f, chunks[c]);
+			KUNIT_EXPECT_EQ(test, g->ev[0], STREAM_EV_FRAME);
+			KUNIT_EXPECT_EQ(test, g->len[0], nb);
+			KUNIT_EXPECT_MEMEQ(test, g->frame[0], b, nb);
+			KUNIT_EXPECT_EQ(test, p.stats.truncated, 1);
+		}
+	}
+}
+
 static void framings_bad(struct kunit *test)
 {
 	u8 *a = kunit_kzalloc(test, JMAX, GFP_KERNEL);
@@ -450,6 +487,7 @@ static struct kunit_case stream_proto_cases[] = {
 	KUNIT_CASE(walk_broken),
 	KUNIT_CASE(framings_clean),
 	KUNIT_CASE(framings_cut),
+	KUNIT_CASE(framings_idle),
 	KUNIT_CASE(framings_bad),
 	KUNIT_CASE(framings_thumbnail),
 	KUNIT_CASE(framings_config),
