@@ -484,7 +484,13 @@ static int ov528_cam_init(struct sercam_camera *cam)
 	ret = sercam_link_claim(cam->link, &cam->gone);
 	if (ret)
 		return ret;
-	ret = ov528_leave(cam, &cam->gone);
+	/*
+	 * Each camera must be synced before it answers anything: the bus's
+	 * rate was found with one of them only.
+	 */
+	ret = ov528_hello(cam, &cam->gone);
+	if (!ret)
+		ret = ov528_leave(cam, &cam->gone);
 	if (!ret)
 		ret = ov528_sync_settings(cam, &cam->gone);
 	sercam_link_release(cam->link);
