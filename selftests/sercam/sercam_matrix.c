@@ -9,6 +9,8 @@
  *   byteflip|drop|garbage|rxflip P      on for the whole run
  *   badcrc|truncate|status|hugelen|hugesize|wrongaddr|dup|reorder
  *                                       one reply in every few frames
+ *                                       (ARG, if any, goes with it: the
+ *                                       OV528's nak 80, twinflip 0)
  *   stall MS                            one reply in every few frames
  *   unplug                              unplugged from the second frame
  *   powercycle RATE                     the camera comes back at RATE
@@ -169,7 +171,7 @@ int main(int argc, char **argv)
 				emu_do("powercycle rate=%s", arg);
 			else if (!is_prob(fault) && strcmp(fault, "unplug") &&
 				 strcmp(fault, "powercycle") && strcmp(fault, "none"))
-				emu_do("fault %s 1", fault);
+				emu_do("fault %s 1 %s", fault, arg);
 		}
 		if (cam_dqbuf(&c, &b, 60000)) {
 			lost = frames - i;

@@ -47,6 +47,10 @@
 #define OV528_FRAME_TRIES		2
 /* Clean frames before the package size doubles again. */
 #define OV528_CLEAN_FRAMES		4
+/* Frames fetched twice after a broken package (see ov528_get_pkg()). */
+#define OV528_VERIFY_FRAMES		8
+/* Package requests met by silence before the camera counts as gone. */
+#define OV528_SILENT_TRIES		2
 /* The seed's turnaround after a reply on RS-485. */
 #define OV528_TURNAROUND_BUS_MS		30
 /* After SET BAUD RATE's ACK, before talking at the new rate. */
@@ -82,6 +86,9 @@ enum { OV528_CONTRAST, OV528_BRIGHTNESS, OV528_EXPOSURE, OV528_NUM_CBE };
  * @want_cbe: CBE values the controls want
  * @want_light: LIGHT FREQUENCY the control wants
  * @cbe_ctrls: the CBE controls, made inactive when the camera has no CBE
+ * @verify: frames still to fetch twice: the link broke a package lately
+ * @lost: the camera fell silent inside a frame: find it before the next
+ * @copy: the second fetch of a package, to compare
  *
  * Everything but the wants is under the link's claim; the wants are
  * written by s_ctrl and read (READ_ONCE) by whoever sends them.
@@ -97,6 +104,9 @@ struct ov528_cam {
 	int want_cbe[OV528_NUM_CBE];
 	int want_light;
 	struct v4l2_ctrl *cbe_ctrls[OV528_NUM_CBE];
+	unsigned int verify;
+	bool lost;
+	u8 copy[OV528_PKG_MAX];
 };
 
 static const struct sercam_mode ov528_modes[] = {
@@ -300,6 +310,7 @@ static int ov528_nak(struct sercam_camera *cam, const struct ov528_rx *r,
 	u8 code = r->msg[4];
 
 	sercam_fstat_add(cam, OV528_STAT_NAKS, 1);
+	sercam_stat_inc(cam, SERCAM_STAT_PROTO_ERRORS);
 	dev_dbg(cam->dev, "camera %u: NAK %#04x (%s) to command %#04x\n",
 		cam->addr, code, ov528_nak_name(code), cmd);
 	return -EIO;
@@ -629,37 +640,65 @@ static int ov528_set_pkg(struct sercam_camera *cam)
 	return ret;
 }
 
-/* Ask for package @id (@n data bytes) until it comes whole. */
-static int ov528_get_pkg(struct sercam_camera *cam, u16 id, u8 *dst, u32 n)
+/* One fetch of package @id (@n data bytes) into @dst. */
+static int ov528_fetch_pkg(struct sercam_camera *cam, u16 id, u8 *dst, u32 n)
 {
 	struct ov528_msg m = { .id = OV528_ACK, .addr = cam->addr,
 			       .p = { 0, 0, id & 0xff, id >> 8 } };
 	struct ov528_rx r = { .pkg = true, .dst = dst, .len = n };
-	int i, ret = -EIO;
+	int ret;
+
+	ret = ov528_xfer(cam, &m, &r, OV528_CMD_MS, n + OV528_PKG_OVERHEAD,
+			 &cam->stop);
+	if (!ret && get_unaligned_le16(r.head) != id)
+		ret = -EPROTO;
+	return ret;
+}
+
+/*
+ * Ask for package @id (@n data bytes) until it comes whole. An 8-bit sum
+ * misses two errors that cancel (the same bit flipped both ways), and the
+ * JPEG walk only sees those that hit a marker: on a link that broke a
+ * package lately, each package is fetched twice and must come the same.
+ * Two silences in a row: the camera is gone (-ETIMEDOUT).
+ */
+static int ov528_get_pkg(struct sercam_camera *cam, u16 id, u8 *dst, u32 n)
+{
+	struct ov528_cam *oc = cam->priv;
+	int i, silent = 0, ret = -EIO;
 
 	for (i = 0; i < OV528_PKG_TRIES; i++) {
 		if (i)
 			sercam_stat_inc(cam, SERCAM_STAT_RETRIES);
-		ret = ov528_xfer(cam, &m, &r, OV528_CMD_MS,
-				 n + OV528_PKG_OVERHEAD, &cam->stop);
-		if (!ret && get_unaligned_le16(r.head) != id)
-			ret = -EPROTO;
+		ret = ov528_fetch_pkg(cam, id, dst, n);
+		if (!ret && oc->verify) {
+			ret = ov528_fetch_pkg(cam, id, oc->copy, n);
+			if (!ret && memcmp(dst, oc->copy, n))
+				ret = -EBADMSG;
+		}
 		switch (ret) {
 		case 0:
 			return 0;
 		case -ECANCELED:
 		case -EINTR:
 			return ret;
-		case -EBADMSG:
-			sercam_stat_inc(cam, SERCAM_STAT_CRC_ERRORS);
-			break;
 		case -ETIMEDOUT:
 			sercam_stat_inc(cam, SERCAM_STAT_TIMEOUTS);
+			if (++silent == OV528_SILENT_TRIES)
+				return ret;
+			continue;
+		case -EBADMSG:
+			sercam_stat_inc(cam, SERCAM_STAT_CRC_ERRORS);
 			break;
 		default:
 			sercam_stat_inc(cam, SERCAM_STAT_PROTO_ERRORS);
 			break;
 		}
+		silent = 0;
+		/* the rest of this frame, and the next few, fetched twice */
+		if (!oc->verify)
+			return -EAGAIN;
+		oc->verify = OV528_VERIFY_FRAMES;
 	}
 	return ret;
 }
@@ -774,6 +813,13 @@ static int ov528_capture(struct sercam_camera *cam, struct sercam_frame *f)
 	bool broken;
 	int i, ret;
 
+	if (oc->lost) {
+		/* silent inside the last frame, which went back at once */
+		oc->lost = false;
+		ret = sercam_camera_resync(cam);
+		if (ret)
+			return ret;
+	}
 	ret = sercam_camera_ready(cam);
 	if (ret)
 		return ret;
@@ -791,17 +837,31 @@ static int ov528_capture(struct sercam_camera *cam, struct sercam_frame *f)
 		sercam_link_release(cam->link);
 		if (!raw)
 			ov528_adapt(cam, broken);
-		if (!ret || ov528_give_up(ret) || ret == -EMSGSIZE ||
-		    ret == -EILSEQ)
-			return ret;
+		if (ret == -EAGAIN) {
+			/*
+			 * A package broke while packages were fetched once:
+			 * those before it cannot be trusted. The whole frame
+			 * again, every package twice.
+			 */
+			oc->verify = OV528_VERIFY_FRAMES;
+			i--;
+			continue;
+		}
 		if (ret == -ETIMEDOUT) {
 			/* silence: the camera is gone, or at another rate */
 			ov528_forget(oc);
-			ret = sercam_camera_resync(cam);
-			if (ret)
-				return ret;
+			oc->lost = true;
+			return ret;
 		}
+		if (ret == -EILSEQ)
+			/* a sum that missed errors: trust no single fetch */
+			oc->verify = OV528_VERIFY_FRAMES;
+		if (!ret || ov528_give_up(ret) || ret == -EMSGSIZE ||
+		    ret == -EILSEQ)
+			break;
 	}
+	if (!ret && !raw && oc->verify)
+		oc->verify--;
 	return ret;
 }
 
