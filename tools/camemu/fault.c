@@ -316,7 +316,9 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 					    f.kind == F_JUNK ? JUNK_MAX :
 					    0xffffffffUL;
 
-			if (parse_num(args[1], max, &v) ||
+			/* a NAK code is hex, as ov528.md writes them: 80 is 0x80 */
+			if (parse_ulong(args[1], f.kind == F_NAK ? 16 : 0, max,
+					&v) ||
 			    (f.kind == F_JUNK && !v)) {
 				snprintf(err, errlen, "bad value");
 				goto out;

@@ -1229,6 +1229,13 @@ static void test_faults(void)
 	fault("nak 1");
 	xchg(0, 0x13, 0, 0, 0, 0);
 	tap_ok(nak_only(0, 0x06), "ov528 fault nak 1: default code 06");
+	fault("nak 2 80");
+	xchg(0, 0x13, 1, 0, 0, 0);
+	ok = nak_only(0, 0x80) && strstr(ctl("status"), " light=0 ") &&
+	     !strcmp(ctl("faults"), "fault nak 1 0x80\nok 1\n");
+	xchg(0, 0x13, 1, 0, 0, 0);
+	tap_ok(ok && nak_only(0, 0x80) && !strcmp(ctl("faults"), "ok 0\n"),
+	       "ov528 fault nak 2 80: the V8's NAK 80 (the code is hex), twice, the command not done; faults says nak 1 0x80 between");
 	fault("truncate 1");
 	xchg(0, SYNC, 0, 0, 0, 0);
 	tap_ok(RN >= 1 && RN < 12 && !memcmp(RD, "\xaa\x0e\x0d", RN < 3 ? RN : 3),

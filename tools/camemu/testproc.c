@@ -1305,7 +1305,8 @@ static void test_ov528_options(void)
 		"--cbe", "--sleep-cmd", "--sleep-timeout", "--sleep-keeps",
 		"--init-gap", "--init-early", "--transfer-nak", "--pkgsize",
 		"--rgb565", "twinflip [N] [0|1]", "droppkg [N]",
-		"nak [N] [CODE]", "family=ov528", "kind=snapshot|preview",
+		"nak [N] [CODE]", "A NAK CODE is hex", "family=ov528",
+		"kind=snapshot|preview",
 	};
 	char cmd[512], buf[32768];
 	bool all = true;
