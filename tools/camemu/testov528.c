@@ -1116,6 +1116,26 @@ static void test_faults(void)
 	unsigned int npk;
 	bool good;
 
+	/* the project's fault matrix (SXH485's kinds that make sense here) */
+	{
+		static const char *const matrix[] = {
+			"byteflip 0.5", "drop 0.5", "garbage 0.5",
+			"rxflip 0.5", "truncate 1", "badcrc 1", "stall 10 1",
+			"hugesize 1", "wrongaddr 1", "dup 1", "reorder 1",
+			"nak 1 80", "droppkg 1", "twinflip 1",
+		};
+		ofresh();
+		ok = true;
+		for (size_t i = 0; i < ARRAY_SIZE(matrix); i++)
+			ok = fault(matrix[i]) && ok;
+		tap_ok(ok && !strncmp(ctl("faults"), "fault byteflip 0.5\n", 19) &&
+		       strstr(ctl("faults"), "\nok 14\n") && fault("clear") &&
+		       fault("unplug") && fault("plug") && fault("powercycle") &&
+		       B.fstat[F_UNPLUG] == 1 && B.fstat[F_PLUG] == 1 &&
+		       B.fstat[F_POWERCYCLE] == 1,
+		       "ov528: the fault matrix exists: byteflip, drop, garbage, rxflip, truncate, badcrc, stall, hugesize, wrongaddr, dup, reorder, nak 80, droppkg, twinflip, unplug, plug, powercycle");
+	}
+
 	/* per-byte faults on the SYNC answer */
 	ofresh();
 	sync_cam(0, 10);
