@@ -185,7 +185,7 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 		   struct sbuf *out)
 {
 	const char *key, *val;
-	char *end, err[160];
+	char err[160];
 	double d;
 	unsigned long r;
 
@@ -208,8 +208,7 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 		}
 	}
 	if (!strcmp(key, "capture-ms") || !strcmp(key, "cmd-ms")) {
-		d = strtod(val, &end);
-		if (*end || end == val || !(d >= 0 && d <= 600000)) {
+		if (parse_ms(val, &d)) {
 			sbuf_printf(out, "err bad milliseconds\n");
 			return;
 		}

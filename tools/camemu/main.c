@@ -223,12 +223,11 @@ static uint32_t parse_rate(const char *s)
 	return parse_rate_max(s, MAX_RATE);
 }
 
-static double parse_ms(const char *s)
+static double opt_ms(const char *s)
 {
-	char *end;
-	double d = strtod(s, &end);
+	double d;
 
-	if (*end || end == s || !(d >= 0 && d <= 600000))
+	if (parse_ms(s, &d))
 		die("bad milliseconds '%s'", s);
 	return d;
 }
@@ -775,11 +774,11 @@ int main(int argc, char **argv)
 			rate_arg = optarg;
 			break;
 		case 'L':
-			bus.def_capture_ms = parse_ms(optarg);
+			bus.def_capture_ms = opt_ms(optarg);
 			sxh_opt = "--capture-ms";
 			break;
 		case 'l':
-			bus.def_cmd_ms = parse_ms(optarg);
+			bus.def_cmd_ms = opt_ms(optarg);
 			sxh_opt = "--cmd-ms";
 			break;
 		case 'R':

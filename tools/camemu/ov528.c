@@ -1086,7 +1086,6 @@ int ov528_set(struct bus *b, struct camera *c, const char *key,
 {
 	struct ov528 *g = b->ov;
 	unsigned long v;
-	char *end;
 	double d;
 
 	if (!strcmp(key, "autobaud"))
@@ -1125,8 +1124,7 @@ int ov528_set(struct bus *b, struct camera *c, const char *key,
 		if (c)
 			c->ov->sleep_timeout = (unsigned int)v;
 	} else if (!strcmp(key, "init-gap")) {
-		d = strtod(val, &end);
-		if (*end || end == val || !(d >= 0 && d <= 600000))
+		if (parse_ms(val, &d))
 			BAD("init-gap is 0..600000 ms");
 		g->init_gap_ms = d;
 	} else if (!strcmp(key, "init-early")) {

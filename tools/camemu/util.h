@@ -41,6 +41,8 @@ int64_t now_ns(void);
  * 0, or -1 when it is not one.
  */
 int parse_ulong(const char *s, int base, unsigned long max, unsigned long *v);
+/* Milliseconds 0..600000, fractions allowed; 0, or -1 when not. */
+int parse_ms(const char *s, double *ms);
 
 /* Split s in place on blanks; returns the number of words (<= max). */
 int split_words(char *s, char **w, int max);
