@@ -257,8 +257,8 @@ static bool fault_hit(struct bus *b, struct camera *c, enum fault_kind k)
  * Put a reply on the wire, applying the per-byte faults. Dropped bytes
  * leave the line idle for their time; inserted garbage bytes take time.
  */
-void bus_send(struct bus *b, struct camera *c, int64_t start,
-	      const uint8_t *d, size_t n)
+int64_t bus_send(struct bus *b, struct camera *c, int64_t start,
+		 const uint8_t *d, size_t n)
 {
 	uint8_t *run = xmalloc(2 * n + 1);
 	size_t rn = 0, slot = 0, run_slot = 0;
@@ -305,6 +305,7 @@ void bus_send(struct bus *b, struct camera *c, int64_t start,
 #undef SLOT_T
 	free(run);
 	b->stat[ST_REPLY_BYTES] += n;
+	return start;
 }
 
 struct reply {
@@ -1064,6 +1065,8 @@ void bus_unplug(struct bus *b, struct camera *c)
 {
 	c->plugged = false;
 	wave_cancel(&b->out, c->idx, b->now);
+	if (b->ov)
+		ov528_let_go(b, c);
 	c->pn = 0;
 	b->stat[ST_CMDS_DROPPED_UNPLUG] += c->qn - c->qhead;
 	c->qn = c->qhead = 0;
@@ -1081,6 +1084,8 @@ void bus_powercycle(struct bus *b, struct camera *c)
 	wave_cancel(&b->out, c->idx, b->now);
 	c->busy_until = b->now;
 	cam_defaults(c);
-	if (b->ov)
+	if (b->ov) {
+		ov528_let_go(b, c);
 		ov528_power_on(b, c, 0);
+	}
 }

@@ -141,6 +141,9 @@ static void usage(FILE *f)
 "  --transfer-nak HEX   NAK code for a command before F0 F0 ends a transfer (80)\n"
 "  --pkgsize N          power-on package size, 7..512 (64)\n"
 "  --rgb565 be|le       byte order of RAW RGB565 (be)\n"
+"  --turnaround MS      RS-485 transceivers that hold the line MS after each\n"
+"                       reply: a command starting before that, after any\n"
+"                       camera's reply, is lost to all (0: none)\n"
 "  --manifest: frame N addr=A kind=snapshot|preview format=F res=WxH size=S\n"
 "  sha256=H; --save-frames: DIR/<addr>-<frame>.jpg or .raw\n"
 "\n"
@@ -665,7 +668,7 @@ static void setup_stream(const char *const *sopt, const char *rate,
 static const char *const ov_keys[] = {
 	"autobaud", "syncs", "wake-syncs", "preview-type", "cbe", "sleep-cmd",
 	"sleep-keeps", "sleep-timeout", "init-gap", "init-early",
-	"transfer-nak", "pkgsize", "rgb565",
+	"transfer-nak", "pkgsize", "rgb565", "turnaround",
 };
 
 static void setup_ov528(const char *const *ov_val, const char *quality,
@@ -675,10 +678,10 @@ static void setup_ov528(const char *const *ov_val, const char *quality,
 
 	bus.ov = ov528_new();
 	for (size_t i = 0; i < ARRAY_SIZE(ov_keys); i++)
-		if (ov_val[i] && ov528_set(&bus, NULL, ov_keys[i], ov_val[i],
-					   err, sizeof(err)))
+		if (ov_val[i] && ov528_set(&bus, NULL, false, ov_keys[i],
+					   ov_val[i], err, sizeof(err)))
 			die("bad --%s '%s': %s", ov_keys[i], ov_val[i], err);
-	if (quality && ov528_set(&bus, NULL, "quality", quality, err,
+	if (quality && ov528_set(&bus, NULL, false, "quality", quality, err,
 				 sizeof(err)))
 		die("bad --quality '%s': %s", quality, err);
 	if (rate)
@@ -727,6 +730,7 @@ int main(int argc, char **argv)
 		{ "transfer-nak", required_argument, NULL, OV_OPT0 + 10 },
 		{ "pkgsize", required_argument, NULL, OV_OPT0 + 11 },
 		{ "rgb565", required_argument, NULL, OV_OPT0 + 12 },
+		{ "turnaround", required_argument, NULL, OV_OPT0 + 13 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

@@ -1358,7 +1358,7 @@ static void test_control(void)
 	tap_ok(!strncmp(s, "ok 2 addr=0 kind=snapshot format=rgb565 res=80x60 size=9600 sha256=", 67),
 	       "ov528 control: frame 2 -> ok 2 addr=0 ...");
 	s = ctl("status");
-	tap_ok(!strcmp(s, "ok family=ov528 addr=0 rate=115200 guest=115200 plugged=1 synced=1 asleep=0 sync-acked=1 heard=0 format=rgb565 raw-res=01 jpeg-res=00 pkgsize=64 light=0 cbe=2,2,2 sleep-timeout=0 snapshot=2 transfer=none frames=2 cmd-ms=2 capture-ms=150 autobaud=9600,14400,19200,38400,56000,57600,115200,230400,460800,921600 syncs=3 wake-syncs=25 preview-type=05 cbe-support=1 sleep-cmd=1 sleep-keeps=0 init-gap=100 init-early=nak transfer-nak=80 rgb565=be quality=80 detail=1\n"),
+	tap_ok(!strcmp(s, "ok family=ov528 addr=0 rate=115200 guest=115200 plugged=1 synced=1 asleep=0 sync-acked=1 heard=0 format=rgb565 raw-res=01 jpeg-res=00 pkgsize=64 light=0 cbe=2,2,2 sleep-timeout=0 snapshot=2 transfer=none frames=2 cmd-ms=2 capture-ms=150 turnaround=0 autobaud=9600,14400,19200,38400,56000,57600,115200,230400,460800,921600 syncs=3 wake-syncs=25 preview-type=05 cbe-support=1 sleep-cmd=1 sleep-keeps=0 init-gap=100 init-early=nak transfer-nak=80 rgb565=be quality=80 detail=1\n"),
 	       "ov528 control: status");
 	s = ctl("stats");
 	tap_ok(strstr(s, "stat rx_bytes ") && strstr(s, "stat syncs 3\n") &&
