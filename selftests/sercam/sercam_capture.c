@@ -2,12 +2,13 @@
 /*
  * sercam_capture - stream from the camera and check every frame
  *
- *   sercam_capture WxH COUNT [mmap|userptr|read]
+ *   sercam_capture WxH COUNT [mmap|userptr|read] [jpeg|grey]
  *
  * On a clean link every buffer must be good (no error flag), hold exactly
  * the bytes of a frame the emulated camera sent, newer than the one
- * before, decode as a WxH JPEG, and carry a sequence number one above the
- * last and a monotonic start-of-exposure timestamp.
+ * before, decode as a WxH JPEG (grey: be W x H bytes), and carry a
+ * sequence number one above the last and a monotonic start-of-exposure
+ * timestamp.
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,6 +20,8 @@
 #include "sercam_test.h"
 
 #define DQ_TIMEOUT_MS	30000
+
+static bool grey;
 
 static void check_frame(const void *data, size_t len, const struct emu_frame *fr,
 			int nf, long *after, unsigned int w, unsigned int h,
@@ -32,10 +35,11 @@ static void check_frame(const void *data, size_t len, const struct emu_frame *fr
 				      i, len, *after);
 		return;
 	}
-	if (jpeg_check(data, len, &jw, &jh, &jc) || jw != (int)w ||
+	if (grey ? len != (size_t)w * h :
+	    jpeg_check(data, len, &jw, &jh, &jc) || jw != (int)w ||
 	    jh != (int)h) {
-		ksft_test_result_fail("frame %d: not a decodable %ux%u JPEG\n",
-				      i, w, h);
+		ksft_test_result_fail("frame %d: not a %ux%u %s\n", i, w, h,
+				      grey ? "grey image" : "decodable JPEG");
 		return;
 	}
 	ksft_test_result_pass("frame %d is camera frame %ld (%zu bytes)\n", i,
@@ -155,15 +159,17 @@ int main(int argc, char **argv)
 
 	if (argc > 1)
 		sscanf(argv[1], "%ux%u", &w, &h);
+	grey = argc > 4 && !strcmp(argv[4], "grey");
 	if (count < 1 || count > 64)
 		count = 5;
 	ksft_print_header();
 	ksft_set_plan(count + (strcmp(how, "read") ? 3 : 0) + 1);
 	if (cam_open(&c))
 		ksft_exit_fail_msg("no sercam video node\n");
-	ksft_test_result(!cam_set_size(&c, w, h) &&
-			 c.fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_JPEG,
-			 "%s: S_FMT %ux%u JPEG\n", c.path, w, h);
+	ksft_test_result(!cam_set_fmt(&c, grey ? V4L2_PIX_FMT_GREY :
+				      V4L2_PIX_FMT_JPEG, w, h),
+			 "%s: S_FMT %ux%u %s\n", c.path, w, h,
+			 grey ? "GREY" : "JPEG");
 	/* the camera numbers its frames from 1: new ones are above the count */
 	after = emu_frame_count();
 	ksft_print_msg("%s at %ux%u by %s, camera frames so far %ld\n", c.path,

@@ -367,15 +367,22 @@ int cam_open(struct cam *c)
 	return xioctl(c->fd, VIDIOC_G_FMT, &c->fmt);
 }
 
-int cam_set_size(struct cam *c, unsigned int w, unsigned int h)
+int cam_set_fmt(struct cam *c, uint32_t fourcc, unsigned int w,
+		unsigned int h)
 {
 	c->fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	c->fmt.fmt.pix.width = w;
 	c->fmt.fmt.pix.height = h;
-	c->fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_JPEG;
+	c->fmt.fmt.pix.pixelformat = fourcc;
 	if (xioctl(c->fd, VIDIOC_S_FMT, &c->fmt))
 		return -1;
-	return c->fmt.fmt.pix.width == w && c->fmt.fmt.pix.height == h ? 0 : -1;
+	return c->fmt.fmt.pix.width == w && c->fmt.fmt.pix.height == h &&
+	       c->fmt.fmt.pix.pixelformat == fourcc ? 0 : -1;
+}
+
+int cam_set_size(struct cam *c, unsigned int w, unsigned int h)
+{
+	return cam_set_fmt(c, V4L2_PIX_FMT_JPEG, w, h);
 }
 
 int cam_set_ctrl(struct cam *c, uint32_t id, int32_t val)

@@ -84,6 +84,8 @@ struct cam {
 /* Open the first video node whose driver is sercam (or $SERCAM_DEV). */
 int cam_open(struct cam *c);
 int cam_set_size(struct cam *c, unsigned int w, unsigned int h);
+int cam_set_fmt(struct cam *c, uint32_t fourcc, unsigned int w,
+		unsigned int h);
 int cam_set_ctrl(struct cam *c, uint32_t id, int32_t val);
 /* A control's value, or -1. */
 int cam_get_ctrl(struct cam *c, uint32_t id);

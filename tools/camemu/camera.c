@@ -6,13 +6,14 @@
  * (b->ov), whose command model is ov528.c.
  */
 #include <dirent.h>
-#include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "camera.h"
 #include "crc16.h"
+#include "omvp.h"
 #include "ov528.h"
 #include "stream.h"
 #include "util.h"
@@ -90,6 +91,7 @@ void bus_free(struct bus *b)
 		ov528_cam_free(c);
 	}
 	stream_free(b->stream);
+	omvp_free(b->omvp);
 	ov528_free(b->ov);
 	wave_free(&b->in);
 	wave_free(&b->out);
@@ -209,6 +211,8 @@ uint32_t bus_guest_rate(const struct bus *b)
 	case GUEST_FOLLOW:
 		if (b->stream)
 			return b->stream->rate;
+		if (b->omvp)
+			return b->omvp->rate;
 		/* an OV528 camera has no rate until it is synced */
 		return b->ncam && b->cam[0].rate ? b->cam[0].rate : b->def_rate;
 	case GUEST_UNKNOWN:
@@ -246,31 +250,28 @@ void bus_out_clear(struct bus *b)
 	b->out_bytes.n = 0;
 }
 
-static bool fault_hit(struct bus *b, struct camera *c, enum fault_kind k)
+bool fault_hit(struct bus *b, const struct camera *c, enum fault_kind k)
 {
 	struct fault *f = fault_find(b, c, k);
 
 	return f && f->p > 0 && prng_unit(&b->prng) < f->p;
 }
 
-/*
- * Put a reply on the wire, applying the per-byte faults. Dropped bytes
- * leave the line idle for their time; inserted garbage bytes take time.
- */
-int64_t bus_send(struct bus *b, struct camera *c, int64_t start,
-		 const uint8_t *d, size_t n)
+int64_t bus_wire_send(struct bus *b, const struct camera *c, uint32_t rate,
+		      int src, int64_t start, const uint8_t *d, size_t n)
 {
 	uint8_t *run = xmalloc(2 * n + 1);
 	size_t rn = 0, slot = 0, run_slot = 0;
+	int64_t end;
 
 	if (start < wave_end(&b->out))
 		start = wave_end(&b->out);
-#define SLOT_T(k) (start + (int64_t)((__int128)(k) * 10 * NS_PER_S / c->rate))
+#define SLOT_T(k) (start + (int64_t)((__int128)(k) * 10 * NS_PER_S / rate))
 #define FLUSH()								\
 	do {								\
 		if (rn)							\
-			wave_append(&b->out, SLOT_T(run_slot), c->rate,	\
-				    c->idx, run, rn);			\
+			wave_append(&b->out, SLOT_T(run_slot), rate,	\
+				    src, run, rn);			\
 		rn = 0;							\
 	} while (0)
 	for (size_t i = 0; i < n; i++) {
@@ -300,11 +301,20 @@ int64_t bus_send(struct bus *b, struct camera *c, int64_t start,
 		}
 	}
 	FLUSH();
-	c->busy_until = SLOT_T(slot);
+	end = SLOT_T(slot);
 #undef FLUSH
 #undef SLOT_T
 	free(run);
 	b->stat[ST_REPLY_BYTES] += n;
+	return end;
+}
+
+int64_t bus_send(struct bus *b, struct camera *c, int64_t start,
+		 const uint8_t *d, size_t n)
+{
+	if (start < wave_end(&b->out))
+		start = wave_end(&b->out);
+	c->busy_until = bus_wire_send(b, c, c->rate, c->idx, start, d, n);
 	return start;
 }
 
@@ -319,6 +329,19 @@ struct reply {
 	size_t n2;
 	int64_t extra_ns;	/* capture time */
 };
+
+void bus_verbose(struct bus *b, int64_t t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!b->verbose)
+		return;
+	fprintf(stderr, "camemu: %.6f ", (double)t / 1e9);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 void bus_trace_bytes(struct bus *b, const char *dir, int64_t t,
 		     const uint8_t *d, size_t n)
@@ -579,12 +602,6 @@ static int capture(struct bus *b, struct camera *c, uint8_t code,
 }
 
 /* ---- commands --------------------------------------------------------- */
-
-static void put_le(uint8_t *p, uint32_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static void log_cmd(struct bus *b, struct camera *c, const struct hostframe *h)
 {
@@ -936,7 +953,9 @@ void bus_rx(struct bus *b, int64_t now, const uint8_t *d, size_t n)
 
 /* ---- the event loop --------------------------------------------------- */
 
-enum ev_kind { EV_NONE, EV_CAMRX, EV_TIMER, EV_CMD, EV_STREAM, EV_OUT };
+enum ev_kind {
+	EV_NONE, EV_CAMRX, EV_TIMER, EV_CMD, EV_STREAM, EV_OMVP, EV_OUT
+};
 
 static int64_t cmd_time(const struct camera *c)
 {
@@ -1001,6 +1020,13 @@ static int64_t next_event(struct bus *b, enum ev_kind *kind, int *idx)
 			*kind = EV_STREAM;
 		}
 	}
+	if (b->omvp) {
+		t = omvp_next_event(b);
+		if (t < best) {
+			best = t;
+			*kind = EV_OMVP;
+		}
+	}
 	return best;
 }
 
@@ -1041,6 +1067,8 @@ void bus_advance(struct bus *b, int64_t now)
 			ov528_timer(b, &b->cam[idx], t);
 		} else if (kind == EV_STREAM) {
 			stream_step(b, t);
+		} else if (kind == EV_OMVP) {
+			omvp_step(b, t);
 		} else {
 			struct rx_event ev = b->guest_rx.ev;
 
@@ -1055,6 +1083,8 @@ void bus_advance(struct bus *b, int64_t now)
 	for (int i = 0; i < b->ncam; i++)
 		if (b->cam[i].rx.cur < low)
 			low = b->cam[i].rx.cur;
+	if (b->omvp && omvp_rx_cur(b) < low)
+		low = omvp_rx_cur(b);
 	wave_trim(&b->in, low);
 	wave_trim(&b->out, b->guest_rx.cur < b->now ? b->guest_rx.cur : b->now);
 }

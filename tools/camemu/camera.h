@@ -35,7 +35,9 @@ enum fault_kind {
 	F_STATUS, F_STALL, F_UNPLUG, F_PLUG, F_POWERCYCLE, F_HUGELEN,
 	F_HUGESIZE, F_WRONGADDR, F_DUP, F_REORDER, F_EBHEADER, F_NOSTATUS,
 	F_JUNK, F_BADMARKER,	/* stream camera only */
-	F_NAK, F_DROPPKG, F_TWINFLIP,	/* OV528 only */
+	F_NAK,			/* OV528 and omvp */
+	F_DROPPKG, F_TWINFLIP,	/* OV528 only */
+	F_BADHCRC, F_BADDCRC, F_DROPPKT, F_RESET, F_OVERFLOW,	/* omvp only */
 	F_NKINDS
 };
 
@@ -145,10 +147,12 @@ struct outq {
 };
 
 struct stream;
+struct omvp;
 
 struct bus {
 	struct stream *stream;	/* the stream camera (--family stream), or NULL */
 	struct ov528 *ov;	/* --family ov528: settings, counters; or NULL */
+	struct omvp *omvp;	/* the OpenMV Protocol camera (--family omvp), or NULL */
 	struct camera cam[MAX_CAMS];
 	int ncam;
 	struct rescode res[MAX_RES];
@@ -223,6 +227,17 @@ struct fault *fault_find(struct bus *b, const struct camera *c,
 /* Count one use of a "next N" fault; drops it at zero. */
 void fault_use(struct bus *b, struct fault *f);
 
+/* Per-byte fault @k (byteflip, drop, ...) strikes now (c NULL: no address). */
+bool fault_hit(struct bus *b, const struct camera *c, enum fault_kind k);
+/*
+ * Put @n bytes on the line towards the host from @start (or when the line
+ * is free), @rate bit/s, sender @src, with the per-byte faults of @c's
+ * scope (NULL: faults without an address): dropped bytes leave the line
+ * idle for their time, inserted garbage takes time. Returns when the last
+ * byte (or slot) ends.
+ */
+int64_t bus_wire_send(struct bus *b, const struct camera *c, uint32_t rate,
+		      int src, int64_t start, const uint8_t *d, size_t n);
 /*
  * Shared by the families' command models: put @n reply bytes on the wire
  * from @start at the camera's rate (the line may move it later), with
@@ -238,6 +253,9 @@ void bus_trace_bytes(struct bus *b, const char *dir, int64_t t,
 		     const uint8_t *d, size_t n);
 /* A new, zeroed frame record at the end of c->frames. */
 struct frame_rec *cam_new_frame(struct camera *c);
+/* --verbose lines: "camemu: <t> ..." */
+void bus_verbose(struct bus *b, int64_t t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Rate code (01..06) to bit/s, 0 if unknown. */
 uint32_t rate_code(uint8_t code);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "omvp.h"
 #include "ov528.h"
 #include "stream.h"
 
@@ -46,6 +47,32 @@ const char ctl_help_stream[] =
 	"fault <spec> | fault clear    -> ok\n"
 	"faults                        -> fault <spec> lines, ok <count>\n"
 	"unplug | plug                 -> ok\n"
+	"seed N                        -> ok\n"
+	"stats | stats clear           -> stat <name> <value> lines, ok\n"
+	"help                          -> these lines, ok\n"
+	"quit                          -> ok bye, then the connection closes\n";
+
+const char ctl_help_omvp[] =
+	"ping                          -> ok pong\n"
+	"set KEY VALUE                 -> ok  (rate R (300..12000000), fps F, res WxH,\n"
+	"                                     quality Q, detail 0..4, cmd-ms, poll-ms,\n"
+	"                                     publish-ms, lock-ms, rtx-ms, boot-ms MS,\n"
+	"                                     rtx-retries N, max-payload N, caps LIST,\n"
+	"                                     hdr-offset N, stream-id N, raw off|WxH,\n"
+	"                                     guest-rate R|unknown|follow, verbose 0|1)\n"
+	"status                        -> ok family=omvp rate=.. guest=.. plugged=.. seq=..\n"
+	"                                 caps=.. streaming=.. slot=.. ...\n"
+	"frames [since=N]              -> frame N ... lines (frames handed by LOCK),\n"
+	"                                 ok <count>\n"
+	"frame N                       -> ok N res=WxH pixfmt=.. size=.. sha256=..\n"
+	"                                 captured_ns=.. published_ns=.. locked_ns=..\n"
+	"wait-frames N [TIMEOUT-MS]    -> ok <count> once N frames are handed (since\n"
+	"                                 start or stats clear), or err timeout (10000)\n"
+	"log [since=N] | log clear     -> pkt N t=.. seq=.. chan=.. flags=.. op=.. len=..\n"
+	"                                 data=.. per packet received, ok <count>\n"
+	"fault <spec> | fault clear    -> ok\n"
+	"faults                        -> fault <spec> lines, ok <count>\n"
+	"unplug | plug | powercycle | reset [silent] -> ok\n"
 	"seed N                        -> ok\n"
 	"stats | stats clear           -> stat <name> <value> lines, ok\n"
 	"help                          -> these lines, ok\n"
@@ -182,6 +209,22 @@ static void do_log(struct bus *b, char **w, int nw, struct sbuf *out)
 	sbuf_printf(out, "ok %llu\n", (unsigned long long)count);
 }
 
+/* "set guest-rate R|unknown|follow"; 0, or -1 for a bad rate. */
+static int set_guest_rate(struct bus *b, const char *val, unsigned long max)
+{
+	unsigned long r;
+
+	if (!strcmp(val, "unknown"))
+		bus_set_guest(b, GUEST_UNKNOWN, 0);
+	else if (!strcmp(val, "follow"))
+		bus_set_guest(b, GUEST_FOLLOW, 0);
+	else if (num(val, max, &r) || r < 300)
+		return -1;
+	else
+		bus_set_guest(b, GUEST_KNOWN, (uint32_t)r);
+	return 0;
+}
+
 /* @named: the line picked @c with addr=A */
 static void do_set(struct bus *b, struct camera *c, bool named, char **w,
 		   int nw, struct sbuf *out)
@@ -219,15 +262,9 @@ static void do_set(struct bus *b, struct camera *c, bool named, char **w,
 		else
 			c->cmd_ms = d;
 	} else if (!strcmp(key, "guest-rate")) {
-		if (!strcmp(val, "unknown")) {
-			bus_set_guest(b, GUEST_UNKNOWN, 0);
-		} else if (!strcmp(val, "follow")) {
-			bus_set_guest(b, GUEST_FOLLOW, 0);
-		} else if (num(val, MAX_RATE, &r) || r < 300) {
+		if (set_guest_rate(b, val, MAX_RATE)) {
 			sbuf_printf(out, "err bad rate\n");
 			return;
-		} else {
-			bus_set_guest(b, GUEST_KNOWN, (uint32_t)r);
 		}
 	} else if (!strcmp(key, "rate") || !strcmp(key, "saved-rate") ||
 		   !strcmp(key, "poweron-rate")) {
@@ -373,8 +410,11 @@ static void stream_set(struct bus *b, char **w, int nw, struct sbuf *out)
 	sbuf_printf(out, "ok\n");
 }
 
+/* What wait-frames counts: frames written (stream), handed (omvp). */
 static uint64_t frames_written(const struct bus *b)
 {
+	if (b->omvp)
+		return b->omvp->st[OM_FRAMES_HANDED];
 	return b->stream->st[SS_FRAMES_WRITTEN];
 }
 
@@ -395,12 +435,48 @@ bool ctl_wait_poll(struct bus *b, struct ctl_wait *w, int64_t now,
 	return true;
 }
 
+/* "wait-frames N [TIMEOUT-MS]": 0 when answered, 2 when @wt waits. */
+static int wait_frames(struct bus *b, char **w, int nw, struct sbuf *out,
+		       struct ctl_wait *wt)
+{
+	unsigned long v, ms = WAIT_DEFAULT_MS;
+
+	if (nw < 2 || nw > 3 || num(w[1], 0xffffffffUL, &v) ||
+	    (nw == 3 && num(w[2], WAIT_MAX_MS, &ms))) {
+		sbuf_printf(out, "err usage: wait-frames N [TIMEOUT-MS]\n");
+		return 0;
+	}
+	if (frames_written(b) >= v || !wt) {
+		struct ctl_wait now = { .on = true, .want = v,
+					.deadline = b->now };
+
+		ctl_wait_poll(b, &now, b->now, out);
+		return 0;
+	}
+	wt->on = true;
+	wt->want = v;
+	wt->deadline = b->now + (int64_t)ms * 1000000;
+	return 2;
+}
+
+/* "frames [since=N]" argument; -1 (after "err") when malformed. */
+static int since_arg(char **w, int nw, unsigned long *since, struct sbuf *out)
+{
+	*since = 0;
+	if (nw > 2 || (nw == 2 && (strncmp(w[1], "since=", 6) ||
+				   num(w[1] + 6, 0xffffffffUL, since)))) {
+		sbuf_printf(out, "err usage: %s [since=N]\n", w[0]);
+		return -1;
+	}
+	return 0;
+}
+
 /* The stream camera's own commands; -1 for a command shared with SXH485. */
 static int stream_exec(struct bus *b, char **w, int nw, struct sbuf *out,
 		       struct ctl_wait *wt)
 {
 	struct stream *s = b->stream;
-	unsigned long v, ms = WAIT_DEFAULT_MS;
+	unsigned long v;
 
 	if (!strcmp(w[0], "help")) {
 		sbuf_printf(out, "%sok\n", ctl_help_stream);
@@ -419,15 +495,11 @@ static int stream_exec(struct bus *b, char **w, int nw, struct sbuf *out,
 			sbuf_printf(out, "ok\n");
 		}
 	} else if (!strcmp(w[0], "frames")) {
-		unsigned long since = 0;
+		unsigned long since;
 		size_t n = 0;
 
-		if (nw > 2 || (nw == 2 && (strncmp(w[1], "since=", 6) ||
-					   num(w[1] + 6, 0xffffffffUL,
-					       &since)))) {
-			sbuf_printf(out, "err usage: frames [since=N]\n");
+		if (since_arg(w, nw, &since, out))
 			return 0;
-		}
 		for (size_t i = 0; i < s->npub; i++) {
 			if (s->rec[i].num <= since)
 				continue;
@@ -448,24 +520,115 @@ static int stream_exec(struct bus *b, char **w, int nw, struct sbuf *out,
 		else
 			sbuf_printf(out, "err no frame %lu\n", v);
 	} else if (!strcmp(w[0], "wait-frames")) {
-		if (nw < 2 || nw > 3 || num(w[1], 0xffffffffUL, &v) ||
-		    (nw == 3 && num(w[2], WAIT_MAX_MS, &ms))) {
-			sbuf_printf(out, "err usage: wait-frames N [TIMEOUT-MS]\n");
-			return 0;
-		}
-		if (frames_written(b) >= v || !wt) {
-			struct ctl_wait now = { .on = true, .want = v,
-						.deadline = b->now };
-
-			ctl_wait_poll(b, &now, b->now, out);
-			return 0;
-		}
-		wt->on = true;
-		wt->want = v;
-		wt->deadline = b->now + (int64_t)ms * 1000000;
-		return 2;
+		return wait_frames(b, w, nw, out, wt);
 	} else if (!strcmp(w[0], "log") || !strcmp(w[0], "powercycle")) {
 		sbuf_printf(out, "err no '%s' for the stream camera\n", w[0]);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the OpenMV Protocol camera ---------------------------------------- */
+
+static void omvp_set_cmd(struct bus *b, char **w, int nw, struct sbuf *out)
+{
+	char err[160];
+
+	if (nw != 3) {
+		sbuf_printf(out, "err usage: set KEY VALUE\n");
+		return;
+	}
+	if (!strcmp(w[1], "guest-rate")) {
+		if (set_guest_rate(b, w[2], OMVP_MAX_RATE)) {
+			sbuf_printf(out, "err bad rate (300..%d)\n",
+				    OMVP_MAX_RATE);
+			return;
+		}
+	} else if (!strcmp(w[1], "verbose")) {
+		b->verbose = strcmp(w[2], "0") != 0;
+	} else if (omvp_set(b, w[1], w[2], err, sizeof(err))) {
+		sbuf_printf(out, "err %s\n", err);
+		return;
+	}
+	sbuf_printf(out, "ok\n");
+}
+
+static void omvp_log(struct bus *b, char **w, int nw, struct sbuf *out)
+{
+	struct omvp *o = b->omvp;
+	unsigned long since;
+	uint64_t first, count = 0;
+
+	if (nw == 2 && !strcmp(w[1], "clear")) {
+		o->log_floor = o->log_num;
+		sbuf_printf(out, "ok\n");
+		return;
+	}
+	if (since_arg(w, nw, &since, out))
+		return;
+	first = o->log_floor + 1;
+	if (o->log_num > OLOG_CAP && first < o->log_num - OLOG_CAP + 1)
+		first = o->log_num - OLOG_CAP + 1;
+	if (first <= since)
+		first = since + 1;
+	for (uint64_t k = first; k <= o->log_num; k++, count++)
+		omvp_log_line(out, &o->log[(k - 1) % OLOG_CAP]);
+	sbuf_printf(out, "ok %llu\n", (unsigned long long)count);
+}
+
+/* The omvp camera's own commands; -1 for a command shared with SXH485. */
+static int omvp_exec(struct bus *b, const char *line, char **w, int nw,
+		     struct sbuf *out, struct ctl_wait *wt)
+{
+	struct omvp *o = b->omvp;
+	unsigned long v;
+
+	if (!strcmp(w[0], "help")) {
+		sbuf_printf(out, "%sok\n", ctl_help_omvp);
+	} else if (!strcmp(w[0], "status")) {
+		if (nw != 1)
+			sbuf_printf(out, "err usage: status\n");
+		else
+			omvp_status(b, out);
+	} else if (!strcmp(w[0], "set")) {
+		omvp_set_cmd(b, w, nw, out);
+	} else if (!strcmp(w[0], "frames")) {
+		size_t n = 0;
+
+		if (since_arg(w, nw, &v, out))
+			return 0;
+		for (size_t i = 0; i < o->nrec; i++) {
+			if (o->rec[i].num <= v)
+				continue;
+			omvp_frame_line(out, "frame", &o->rec[i]);
+			n++;
+		}
+		sbuf_printf(out, "ok %zu\n", n);
+	} else if (!strcmp(w[0], "frame")) {
+		const struct oframe_rec *r;
+
+		if (nw != 2 || num(w[1], 0xffffffffUL, &v)) {
+			sbuf_printf(out, "err usage: frame N\n");
+			return 0;
+		}
+		r = omvp_frame(o, (uint32_t)v);
+		if (r)
+			omvp_frame_line(out, "ok", r);
+		else
+			sbuf_printf(out, "err no frame %lu\n", v);
+	} else if (!strcmp(w[0], "wait-frames")) {
+		return wait_frames(b, w, nw, out, wt);
+	} else if (!strcmp(w[0], "log")) {
+		omvp_log(b, w, nw, out);
+	} else if (!strcmp(w[0], "reset")) {
+		char err[160];
+
+		if (fault_apply_spec(b, line + strspn(line, " \t"), err,
+				     sizeof(err)))
+			sbuf_printf(out, "err %s\n", err);
+		else
+			sbuf_printf(out, "ok\n");
 	} else {
 		return -1;
 	}
@@ -475,7 +638,14 @@ static int stream_exec(struct bus *b, char **w, int nw, struct sbuf *out,
 /* "stats" lines of the bus's family */
 static void do_stats(struct bus *b, struct sbuf *out)
 {
-	if (b->stream) {
+	if (b->omvp) {
+		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
+			    (unsigned long long)b->stat[ST_RX_BYTES],
+			    (unsigned long long)b->stat[ST_TX_BYTES]);
+		for (int i = 0; i < OM_N; i++)
+			sbuf_printf(out, "stat %s %llu\n", omstat_names[i],
+				    (unsigned long long)b->omvp->st[i]);
+	} else if (b->stream) {
 		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
 			    (unsigned long long)b->stat[ST_RX_BYTES],
 			    (unsigned long long)b->stat[ST_TX_BYTES]);
@@ -516,8 +686,9 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 		sbuf_printf(out, "err empty command\n");
 		goto done;
 	}
-	if (b->stream) {
-		ret = stream_exec(b, w, nw, out, wt);
+	if (b->stream || b->omvp) {
+		ret = b->stream ? stream_exec(b, w, nw, out, wt) :
+				  omvp_exec(b, line, w, nw, out, wt);
 		if (ret >= 0)
 			goto done;
 		ret = 0;
@@ -581,6 +752,8 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 			if (b->stream)
 				memset(b->stream->st, 0,
 				       sizeof(b->stream->st));
+			if (b->omvp)
+				memset(b->omvp->st, 0, sizeof(b->omvp->st));
 			if (b->ov)
 				memset(b->ov->st, 0, sizeof(b->ov->st));
 			b->uart_overrun = 0;

@@ -35,5 +35,6 @@ bool ctl_wait_poll(struct bus *b, struct ctl_wait *w, int64_t now,
 extern const char ctl_help[];
 extern const char ctl_help_stream[];
 extern const char ctl_help_ov528[];
+extern const char ctl_help_omvp[];
 
 #endif

@@ -11,4 +11,14 @@
  */
 uint16_t crc16_xmodem(uint16_t crc, const uint8_t *buf, size_t len);
 
+/*
+ * The OpenMV Protocol's CRCs (openmv-protocol.md section 2): MSB first,
+ * no final XOR; start a new packet with the INIT value. CRC-16 (0xF94F)
+ * covers header bytes 0-7, CRC-32 (0xFA567D89) the payload.
+ */
+#define OMV_CRC16_INIT	0xffffu
+#define OMV_CRC32_INIT	0xffffffffu
+uint16_t omv_crc16(uint16_t crc, const uint8_t *buf, size_t len);
+uint32_t omv_crc32(uint32_t crc, const uint8_t *buf, size_t len);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "camera.h"
+#include "omvp.h"
 #include "stream.h"
 #include "util.h"
 
@@ -23,10 +24,30 @@ const char *const fault_names[F_NKINDS] = {
 	[F_JUNK] = "junk",		[F_BADMARKER] = "badmarker",
 	[F_NAK] = "nak",		[F_DROPPKG] = "droppkg",
 	[F_TWINFLIP] = "twinflip",
+	[F_BADHCRC] = "badhcrc",	[F_BADDCRC] = "baddcrc",
+	[F_DROPPKT] = "droppkt",	[F_RESET] = "reset",
+	[F_OVERFLOW] = "overflow",
 };
+
+static const char *family(const struct bus *b)
+{
+	return b->omvp ? "omvp" : b->stream ? "stream" : b->ov ? "OV528" :
+	       "sxh485";
+}
 
 bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 {
+	if (b->omvp) {
+		switch (k) {
+		case F_BYTEFLIP: case F_DROP: case F_GARBAGE: case F_RXFLIP:
+		case F_TRUNCATE: case F_STALL: case F_UNPLUG: case F_PLUG:
+		case F_POWERCYCLE: case F_DUP: case F_BADHCRC: case F_BADDCRC:
+		case F_DROPPKT: case F_NAK: case F_RESET: case F_OVERFLOW:
+			return true;
+		default:
+			return false;
+		}
+	}
 	if (b->ov) {
 		switch (k) {
 		case F_STATUS:
@@ -35,14 +56,18 @@ bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 		case F_NOSTATUS:
 		case F_JUNK:
 		case F_BADMARKER:
+		case F_BADHCRC:
+		case F_BADDCRC:
+		case F_DROPPKT:
+		case F_RESET:
+		case F_OVERFLOW:
 			return false;
 		default:
 			return true;
 		}
 	}
 	if (!b->stream)
-		return k != F_JUNK && k != F_BADMARKER && k != F_NAK &&
-		       k != F_DROPPKG && k != F_TWINFLIP;
+		return k <= F_NOSTATUS;
 	switch (k) {
 	case F_BYTEFLIP:
 	case F_DROP:
@@ -198,25 +223,27 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	for (k = 0; k < F_NKINDS; k++)
 		if (!strcmp(w[0], fault_names[k]))
 			break;
-	if (k == F_NKINDS || (!b->stream && !b->ov && !fault_kind_ok(b, k))) {
+	if (k == F_NKINDS ||
+	    (!b->stream && !b->ov && !b->omvp && !fault_kind_ok(b, k))) {
 		snprintf(err, errlen, "unknown fault '%s'", w[0]);
 		goto out;
 	}
 	if (!fault_kind_ok(b, k)) {
 		snprintf(err, errlen, "fault '%s' does not apply to the %s camera",
-			 w[0], b->stream ? "stream" : "OV528");
+			 w[0], family(b));
 		goto out;
 	}
-	if (b->stream && addr) {
-		snprintf(err, errlen, "the stream camera has no address");
+	if ((b->stream || b->omvp) && addr) {
+		snprintf(err, errlen, "the %s camera has no address", family(b));
 		goto out;
 	}
 	if (addr && !bus_cam_by_addr(b, (unsigned int)addr)) {
 		snprintf(err, errlen, "no camera with address %lu", addr);
 		goto out;
 	}
-	if (rate && (k != F_POWERCYCLE || b->ov)) {
+	if (rate && (k != F_POWERCYCLE || b->ov || b->omvp)) {
 		snprintf(err, errlen, b->ov ? "an OV528 camera has no saved rate" :
+			 b->omvp ? "the omvp camera has no saved rate" :
 			 "rate= only goes with powercycle");
 		goto out;
 	}
@@ -226,21 +253,35 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	switch (f.kind) {
 	case F_UNPLUG:
 	case F_PLUG:
-		if (b->stream) {
-			if (na) {
-				snprintf(err, errlen, "the stream camera has no address");
+	case F_POWERCYCLE:
+	case F_RESET:
+		if (b->stream || b->omvp) {
+			bool silent = f.kind == F_RESET && na == 1 &&
+				      !strcmp(args[0], "silent");
+
+			if (na && !silent) {
+				snprintf(err, errlen, f.kind == F_RESET ?
+					 "reset [silent]" :
+					 "the %s camera has no address",
+					 family(b));
 				goto out;
 			}
 			b->fstat[f.kind]++;
-			if (f.kind == F_UNPLUG)
+			if (f.kind == F_UNPLUG && b->stream)
 				stream_unplug(b);
-			else
+			else if (f.kind == F_UNPLUG)
+				omvp_unplug(b);
+			else if (f.kind == F_PLUG && b->stream)
 				stream_plug(b);
+			else if (f.kind == F_PLUG)
+				omvp_plug(b);
+			else if (f.kind == F_POWERCYCLE)
+				omvp_powercycle(b);
+			else
+				omvp_soft_reboot(b, silent);
 			r = 0;
 			goto out;
 		}
-		/* fall through */
-	case F_POWERCYCLE:
 		if (na > 1) {
 			snprintf(err, errlen, "too many arguments");
 			goto out;
@@ -311,14 +352,15 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		}
 		if (na == 2) {
 			unsigned long max = f.kind == F_STATUS ? 0xff :
+					    f.kind == F_NAK && b->omvp ? 0xffff :
 					    f.kind == F_NAK ? 0xff :
 					    f.kind == F_TWINFLIP ? 1 :
 					    f.kind == F_JUNK ? JUNK_MAX :
 					    0xffffffffUL;
 
-			/* a NAK code is hex, as ov528.md writes them: 80 is 0x80 */
-			if (parse_ulong(args[1], f.kind == F_NAK ? 16 : 0, max,
-					&v) ||
+			/* an OV528 NAK code is hex, as ov528.md writes them */
+			if (parse_ulong(args[1], f.kind == F_NAK && b->ov ? 16 : 0,
+					max, &v) ||
 			    (f.kind == F_JUNK && !v)) {
 				snprintf(err, errlen, "bad value");
 				goto out;

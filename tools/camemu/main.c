@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * camemu: serial camera emulator (SXH485 cameras, or an OpenMV-style JPEG
- * stream camera with --family stream, or OV528 cameras with --family ov528).
+ * camemu: serial camera emulator (SXH485 cameras, an OpenMV-style JPEG
+ * stream camera with --family stream, OV528 cameras with --family ov528,
+ * or an OpenMV camera speaking the OpenMV Protocol with --family omvp).
  *
- * The process around the camera models (camera.c, stream.c, ov528.c): the
- * UART socket or pty,
+ * The process around the camera models (camera.c, stream.c, ov528.c,
+ * omvp.c): the UART socket or pty,
  * control sockets, the QEMU trace log that tells the guest's UART rate,
  * and pacing output bytes to their wire times with an absolute timer.
  */
@@ -27,6 +28,7 @@
 
 #include "camera.h"
 #include "control.h"
+#include "omvp.h"
 #include "ov528.h"
 #include "stream.h"
 #include "util.h"
@@ -71,9 +73,11 @@ static void usage(FILE *f)
 "usage: camemu [options]\n"
 "Emulates SXH485 serial cameras (several may share one RS-485 wire), or\n"
 "with --family stream an OpenMV camera whose script writes JPEG frames to\n"
-"its UART unasked, or with --family ov528 OV528 cameras (C328, uCAM, V8).\n"
+"its UART unasked, or with --family ov528 OV528 cameras (C328, uCAM, V8),\n"
+"or with --family omvp an OpenMV camera on stock firmware answering the\n"
+"OpenMV Protocol.\n"
 "\n"
-"  --family F           sxh485 (default), stream or ov528\n"
+"  --family F           sxh485 (default), stream, ov528 or omvp\n"
 "  --uart PATH          listen on a Unix stream socket for the UART (QEMU\n"
 "                       connects: -chardev socket,id=cam,path=PATH)\n"
 "  --pty                create a pty instead and print its path on stdout\n"
@@ -147,6 +151,24 @@ static void usage(FILE *f)
 "  --manifest: frame N addr=A kind=snapshot|preview format=F res=WxH size=S\n"
 "  sha256=H; --save-frames: DIR/<addr>-<frame>.jpg or .raw\n"
 "\n"
+"OpenMV Protocol camera (--family omvp; also --rate (921600, up to 12000000),\n"
+"--fps, --res (320x240), --quality, --detail, --cmd-ms (0.1); each also\n"
+"\"set KEY VALUE\" on the control socket, without the dashes):\n"
+"  --poll-ms MS         protocol poll period, requests wait for a tick (10)\n"
+"  --publish-ms MS      time a frame takes to enter the slot (2)\n"
+"  --lock-ms MS         least time between two granted LOCKs (10)\n"
+"  --rtx-ms MS          first resend timeout, doubling (500)\n"
+"  --rtx-retries N      resends before the protocol resets (3)\n"
+"  --boot-ms MS         deaf time of a cold boot (SYS_RESET, powercycle) (1000)\n"
+"  --max-payload N      the board's max payload and the default (4082; 50..32768)\n"
+"  --caps LIST          caps after boot and SYNC: crc,seq,ack,events (all) or none\n"
+"  --hdr-offset N       frame header size, the header's offset field (32)\n"
+"  --stream-id N        channel number of \"stream\" (3)\n"
+"  --raw off|WxH        raw RGB565 preview on at cold boot, at WxH (off)\n"
+"  --manifest and --save-frames (DIR/<frame>.jpg or .rgb565) record the frames\n"
+"  LOCK hands to the host: frame N res=WxH pixfmt=P size=S sha256=H\n"
+"  captured_ns=T published_ns=T locked_ns=T\n"
+"\n"
 "Faults (SXH485): byteflip P, drop P, garbage P, rxflip P, truncate [N],\n"
 "badcrc [N], status [N] [CODE], stall MS [N], unplug, plug,\n"
 "powercycle [ADDR] [rate=R], hugelen [N] [V], hugesize [N] [V],\n"
@@ -160,6 +182,9 @@ static void usage(FILE *f)
 "truncate [N], wrongaddr [N], hugesize [N] [V], stall MS [N], unplug, plug,\n"
 "powercycle [ADDR], clear; each may take addr=A. A NAK CODE is hex\n"
 "(nak 1 80: the V8's NAK 80, \"still in a transfer\").\n"
+"Faults (omvp): byteflip P, drop P, garbage P, rxflip P, badhcrc [N],\n"
+"baddcrc [N], droppkt [N], truncate [N], dup [N], stall MS [N], nak [N] [CODE],\n"
+"overflow [N], unplug, plug, reset [silent], powercycle, clear.\n"
 "\n"
 "Control protocol (one line each, replies end with 'ok...' or 'err ...'):\n"
 "%s"
@@ -168,7 +193,10 @@ static void usage(FILE *f)
 "%s"
 "\n"
 "Control protocol of the OV528 cameras:\n"
-"%s", ctl_help, ctl_help_stream, ctl_help_ov528);
+"%s"
+"\n"
+"Control protocol of the omvp camera:\n"
+"%s", ctl_help, ctl_help_stream, ctl_help_ov528, ctl_help_omvp);
 }
 
 static void die(const char *fmt, ...)
@@ -688,6 +716,30 @@ static void setup_ov528(const char *const *ov_val, const char *quality,
 		bus.def_rate = parse_rate(rate);
 }
 
+/* --family omvp: its own options, and the shared ones, as "set" keys */
+#define OMVP_OPT0 3000
+static const char *const omvp_keys[] = {
+	"poll-ms", "publish-ms", "lock-ms", "rtx-ms", "rtx-retries", "boot-ms",
+	"max-payload", "caps", "hdr-offset", "stream-id", "raw",
+	/* shared */
+	"rate", "fps", "res", "quality", "cmd-ms",
+};
+#define OMVP_OWN 11
+
+static void setup_omvp(const char **omvp_val)
+{
+	char err[160];
+
+	bus.omvp = omvp_new(bus.now);
+	bus.omvp->detail = bus.detail;
+	for (size_t i = 0; i < ARRAY_SIZE(omvp_keys); i++)
+		if (omvp_val[i] && omvp_set(&bus, omvp_keys[i], omvp_val[i],
+					    err, sizeof(err)))
+			die("bad --%s '%s': %s", omvp_keys[i], omvp_val[i],
+			    err);
+	omvp_start(bus.omvp, bus.now);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -717,6 +769,17 @@ int main(int argc, char **argv)
 		{ "restart", required_argument, NULL, 1006 },
 		{ "exif", required_argument, NULL, 1007 },
 		{ "paused", no_argument, NULL, 1008 },
+		{ "poll-ms", required_argument, NULL, OMVP_OPT0 + 0 },
+		{ "publish-ms", required_argument, NULL, OMVP_OPT0 + 1 },
+		{ "lock-ms", required_argument, NULL, OMVP_OPT0 + 2 },
+		{ "rtx-ms", required_argument, NULL, OMVP_OPT0 + 3 },
+		{ "rtx-retries", required_argument, NULL, OMVP_OPT0 + 4 },
+		{ "boot-ms", required_argument, NULL, OMVP_OPT0 + 5 },
+		{ "max-payload", required_argument, NULL, OMVP_OPT0 + 6 },
+		{ "caps", required_argument, NULL, OMVP_OPT0 + 7 },
+		{ "hdr-offset", required_argument, NULL, OMVP_OPT0 + 8 },
+		{ "stream-id", required_argument, NULL, OMVP_OPT0 + 9 },
+		{ "raw", required_argument, NULL, OMVP_OPT0 + 10 },
 		{ "autobaud", required_argument, NULL, OV_OPT0 + 0 },
 		{ "syncs", required_argument, NULL, OV_OPT0 + 1 },
 		{ "wake-syncs", required_argument, NULL, OV_OPT0 + 2 },
@@ -739,11 +802,13 @@ int main(int argc, char **argv)
 	char *faults[64], err[160];
 	const char *sopt[8] = { NULL }, *rate_arg = NULL, *sxh_opt = NULL;
 	const char *stream_opt = NULL, *sxh_only = NULL, *stream_only = NULL;
+	const char *stream_only_omvp = NULL, *cmd_ms = NULL;
 	const char *cam_args[MAX_CAMS], *ov_val[ARRAY_SIZE(ov_keys)] = { NULL };
-	const char *ov_opt = NULL;
+	const char *ov_opt = NULL, *omvp_opt = NULL;
+	const char *omvp_val[ARRAY_SIZE(omvp_keys)] = { NULL };
 	int ncams = 0, nfaults = 0, opt, sfd, tfd;
 	bool want_pty = false, family_stream = false, paused = false;
-	bool family_ov = false;
+	bool family_ov = false, family_omvp = false;
 	sigset_t mask;
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 
@@ -783,7 +848,7 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			bus.def_cmd_ms = opt_ms(optarg);
-			sxh_opt = "--cmd-ms";
+			cmd_ms = optarg;
 			break;
 		case 'R':
 			if (bus_set_restable(&bus, optarg))
@@ -798,9 +863,10 @@ int main(int argc, char **argv)
 		case 'Y':
 			family_stream = !strcmp(optarg, "stream");
 			family_ov = !strcmp(optarg, "ov528");
-			if (!family_stream && !family_ov &&
+			family_omvp = !strcmp(optarg, "omvp");
+			if (!family_stream && !family_ov && !family_omvp &&
 			    strcmp(optarg, "sxh485"))
-				die("bad --family '%s' (sxh485, stream or ov528)",
+				die("bad --family '%s' (sxh485, stream, ov528 or omvp)",
 				    optarg);
 			break;
 		case 1000 ... 1007:
@@ -808,12 +874,18 @@ int main(int argc, char **argv)
 			for (size_t i = 0; opts[i].name; i++)
 				if (opts[i].val == opt)
 					stream_opt = opts[i].name;
-			if (opt != 1005)	/* --quality: ov528 too */
+			if (opt != 1005)	/* --quality: ov528 and omvp too */
 				stream_only = stream_opt;
+			if (opt < 1003 || opt > 1005)	/* --fps, --res: omvp */
+				stream_only_omvp = stream_opt;
 			break;
 		case 1008:
 			paused = true;
-			stream_opt = stream_only = "--paused";
+			stream_opt = stream_only = stream_only_omvp = "--paused";
+			break;
+		case OMVP_OPT0 ... OMVP_OPT0 + OMVP_OWN - 1:
+			omvp_val[opt - OMVP_OPT0] = optarg;
+			omvp_opt = omvp_keys[opt - OMVP_OPT0];
 			break;
 		case OV_OPT0 ... OV_OPT0 + (int)ARRAY_SIZE(ov_keys) - 1:
 			ov_val[opt - OV_OPT0] = optarg;
@@ -853,9 +925,25 @@ int main(int argc, char **argv)
 		die("unexpected argument '%s'", argv[optind]);
 	if (!uart_path == !want_pty)
 		die("give exactly one of --uart PATH and --pty");
-	if (family_stream) {
+	if (omvp_opt && !family_omvp)
+		die("--%s is for --family omvp", omvp_opt);
+	if (family_omvp) {
 		if (sxh_opt)
 			die("%s is for --family sxh485", sxh_opt);
+		if (ov_opt)
+			die("--%s is for --family ov528", ov_opt);
+		if (stream_only_omvp)
+			die("%s%s is for --family stream",
+			    stream_only_omvp[0] == '-' ? "" : "--",
+			    stream_only_omvp);
+		omvp_val[OMVP_OWN] = rate_arg;
+		memcpy(&omvp_val[OMVP_OWN + 1], &sopt[3], 3 * sizeof(*sopt));
+		omvp_val[OMVP_OWN + 4] = cmd_ms;
+		setup_omvp(omvp_val);
+	} else if (family_stream) {
+		if (sxh_opt || cmd_ms)
+			die("%s is for --family sxh485",
+			    sxh_opt ? sxh_opt : "--cmd-ms");
 		if (ov_opt)
 			die("--%s is for --family ov528", ov_opt);
 		setup_stream(sopt, rate_arg, paused);
@@ -876,7 +964,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < ncams; i++)
 		parse_camera(cam_args[i], &cams[i], family_ov);
-	if (!ncams && !family_stream)
+	if (!ncams && !family_stream && !family_omvp)
 		parse_camera(family_ov ? "addr=0" : "addr=1", &cams[ncams++],
 			     family_ov);
 	for (int i = 0; i < ncams; i++) {

@@ -3,9 +3,7 @@
  * The stream camera: an OpenMV script writing JPEG frames to its UART
  * (openmv.md part 1); see stream.h for the timing model.
  */
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,37 +81,53 @@ void stream_free(struct stream *s)
 
 /* ---- the capture clock ------------------------------------------------ */
 
+int64_t cap_clock_time(int64_t t0, uint32_t k0, double fps, int64_t k)
+{
+	return t0 + llround((double)(k - (int64_t)k0) * 1e9 / fps);
+}
+
+uint32_t cap_clock_newest(int64_t t0, uint32_t k0, double fps, int64_t t)
+{
+	int64_t k;
+
+	if (t < t0)
+		return k0 - 1;
+	k = k0 + (int64_t)floor((double)(t - t0) * fps / 1e9);
+	while (cap_clock_time(t0, k0, fps, k + 1) <= t)
+		k++;
+	while (k >= k0 && cap_clock_time(t0, k0, fps, k) > t)
+		k--;
+	return (uint32_t)k;
+}
+
+void cap_clock_set_fps(int64_t *t0, uint32_t *k0, double *fps, double nfps,
+		       int64_t now)
+{
+	uint32_t j = cap_clock_newest(*t0, *k0, *fps, now) + 1;
+	int64_t t = cap_clock_time(*t0, *k0, *fps, (int64_t)j - 1);
+
+	/* the next capture comes 1/fps after the last one (or now) */
+	*fps = nfps;
+	t += llround(1e9 / nfps);
+	*t0 = t > now ? t : now;
+	*k0 = j;
+}
+
 static int64_t cap_time(const struct stream *s, int64_t k)
 {
-	return s->cap_t0 + llround((double)(k - (int64_t)s->cap_k0) * 1e9 /
-				   s->fps);
+	return cap_clock_time(s->cap_t0, s->cap_k0, s->fps, k);
 }
 
 uint32_t stream_newest(const struct stream *s, int64_t t)
 {
-	int64_t k;
-
-	if (t < s->cap_t0)
-		return s->cap_k0 - 1;
-	k = s->cap_k0 + (int64_t)floor((double)(t - s->cap_t0) * s->fps / 1e9);
-	while (cap_time(s, k + 1) <= t)
-		k++;
-	while (k >= s->cap_k0 && cap_time(s, k) > t)
-		k--;
-	return (uint32_t)k;
+	return cap_clock_newest(s->cap_t0, s->cap_k0, s->fps, t);
 }
 
 void stream_set_fps(struct bus *b, double fps)
 {
 	struct stream *s = b->stream;
-	uint32_t j = stream_newest(s, b->now) + 1;
-	int64_t t = cap_time(s, (int64_t)j - 1);
 
-	/* the next capture comes 1/fps after the last one (or now) */
-	s->fps = fps;
-	t += llround(1e9 / fps);
-	s->cap_t0 = t > b->now ? t : b->now;
-	s->cap_k0 = j;
+	cap_clock_set_fps(&s->cap_t0, &s->cap_k0, &s->fps, fps, b->now);
 }
 
 void stream_set_streaming(struct bus *b, bool on)
@@ -190,22 +204,6 @@ static void spoil(struct stream_cur *c, enum fstate st)
 		c->state = st;
 }
 
-static void verbose(struct bus *b, int64_t t, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void verbose(struct bus *b, int64_t t, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!b->verbose)
-		return;
-	fprintf(stderr, "camemu: %.6f ", (double)t / 1e9);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /*
  * Junk between frames: random bytes that can neither start a JPEG (no
  * 0xFF, so no FF D8) nor a start marker (none of the marker's bytes).
@@ -221,12 +219,6 @@ static void put_junk(struct bus *b, uint8_t *d, size_t n)
 			ok[nok++] = (uint8_t)v;
 	for (size_t i = 0; i < n; i++)
 		d[i] = ok[prng_below(&b->prng, nok)];
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* Take the next frame: render it, apply the per-frame faults, plan wb. */
@@ -310,7 +302,7 @@ static void start_frame(struct bus *b, int64_t t)
 	put_junk(b, c->wb, junk);
 	c->span = junk;
 	if (c->framing == FRAMING_LENGTH)
-		put_le32(c->wb + junk, lenv);
+		put_le(c->wb + junk, lenv, 4);
 	else if (pre)
 		memcpy(c->wb + junk, s->smark, pre);
 	memcpy(c->wb + junk + pre, c->img.data, body);
@@ -345,7 +337,7 @@ static void start_frame(struct bus *b, int64_t t)
 		s->run_rate = s->rate;
 	}
 	s->busy = true;
-	verbose(b, t, "frame %u starts: %ux%u %zu bytes, %s, %zu on the wire%s",
+	bus_verbose(b, t, "frame %u starts: %ux%u %zu bytes, %s, %zu on the wire%s",
 		k, s->w, s->h, c->img.size, framing_names[c->framing], c->wn,
 		c->state != FS_INTACT ? " (faulty)" : "");
 }
@@ -370,7 +362,7 @@ static void finish_frame(struct bus *b)
 	s->follow = c->state == FS_TRUNCATED;
 	if (!c->on_wire) {
 		s->st[SS_FRAMES_VOID]++;
-		verbose(b, s->free_t, "frame %u went nowhere (unplugged)",
+		bus_verbose(b, s->free_t, "frame %u went nowhere (unplugged)",
 			c->num);
 		cur_free(c);
 		return;
@@ -516,7 +508,7 @@ static void publish(struct bus *b, const struct sframe_rec *r)
 		fflush(b->manifest);
 		sbuf_free(&l);
 	}
-	verbose(b, r->t1, "frame %u written: %s, %u bytes", r->num,
+	bus_verbose(b, r->t1, "frame %u written: %s, %u bytes", r->num,
 		fstate_names[r->state], r->size);
 }
 

@@ -129,6 +129,17 @@ bool stream_writing(const struct bus *b);
 void stream_unplug(struct bus *b);
 void stream_plug(struct bus *b);
 
+/*
+ * The capture clock (shared with the omvp camera): capture k is taken at
+ * t0 + (k - k0) / fps. cap_clock_newest() is the newest capture at @t
+ * (k0 - 1: none yet); cap_clock_set_fps() changes the rate at @now so
+ * that the next capture comes 1/fps after the last one (or now).
+ */
+int64_t cap_clock_time(int64_t t0, uint32_t k0, double fps, int64_t k);
+uint32_t cap_clock_newest(int64_t t0, uint32_t k0, double fps, int64_t t);
+void cap_clock_set_fps(int64_t *t0, uint32_t *k0, double *fps, double nfps,
+		       int64_t now);
+
 /* The newest capture at @t (0: none yet). */
 uint32_t stream_newest(const struct stream *s, int64_t t);
 /* A published frame by number, or NULL. */

@@ -1496,6 +1496,7 @@ int main(int argc, char **argv)
 	bus_free(&B);
 	stream_unit_tests();
 	ov528_unit_tests();
+	omvp_unit_tests();
 	if (argc > 1)
 		proc_tests(argv[1]);
 	{

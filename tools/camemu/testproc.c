@@ -1304,7 +1304,7 @@ static void test_ov528_options(void)
 		"--family ov528 --turnaround 30ms",
 	};
 	static const char *const doc[] = {
-		"--family F           sxh485 (default), stream or ov528",
+		"--family F           sxh485 (default), stream, ov528 or omvp",
 		"--autobaud", "--syncs", "--wake-syncs", "--preview-type",
 		"--cbe", "--sleep-cmd", "--sleep-timeout", "--sleep-keeps",
 		"--init-gap", "--init-early", "--transfer-nak", "--pkgsize",
@@ -1341,6 +1341,263 @@ static void test_ov528_options(void)
 			all = false;
 		}
 	tap_ok(all, "--help documents the OV528 options, faults and control lines");
+}
+
+/* ---- the OpenMV Protocol camera ---------------------------------------- */
+
+struct opkt {
+	uint8_t h[10];
+	uint8_t *p;		/* payload (static buffer) */
+	size_t n;
+};
+
+static size_t opkt_build(uint8_t *out, uint8_t seq, uint8_t chan,
+			 uint8_t flags, uint8_t op, const uint8_t *p, size_t n)
+{
+	out[0] = 0xaa;
+	out[1] = 0xd5;
+	out[2] = seq;
+	out[3] = chan;
+	out[4] = flags;
+	out[5] = op;
+	put_le(out + 6, (uint32_t)n, 2);
+	put_le(out + 8, omv_crc16(OMV_CRC16_INIT, out, 8), 2);
+	if (!n)
+		return 10;
+	memcpy(out + 10, p, n);
+	put_le(out + 10 + n, omv_crc32(OMV_CRC32_INIT, p, n), 4);
+	return 14 + n;
+}
+
+/* The next packet that is not an event, CRCs checked; false on timeout. */
+static bool opkt_read(int fd, struct opkt *k, int *events)
+{
+	static uint8_t buf[65536 + 4];
+
+	for (;;) {
+		if (!read_n(fd, k->h, 10, 2000) || k->h[0] != 0xaa ||
+		    k->h[1] != 0xd5 ||
+		    get_le(k->h + 8, 2) != omv_crc16(OMV_CRC16_INIT, k->h, 8))
+			return false;
+		k->n = get_le(k->h + 6, 2);
+		k->p = buf;
+		if (k->n && (!read_n(fd, buf, k->n + 4, 2000) ||
+			     get_le(buf + k->n, 4) !=
+			     omv_crc32(OMV_CRC32_INIT, buf, k->n)))
+			return false;
+		if (!(k->h[4] & 0x20))
+			return true;
+		(*events)++;
+	}
+}
+
+/*
+ * A request with seq *seq; ACKs what asks for it, gathers fragments into
+ * @data (NULL: dropped). Returns the first packet's flags, -1 on error.
+ */
+static int omvp_xact(int fd, uint8_t *seq, uint8_t chan, uint8_t op,
+		     const uint8_t *p, size_t n, uint8_t *data, size_t *dn,
+		     int *events)
+{
+	uint8_t b[64];
+	struct opkt k;
+	int flags = -1;
+
+	if (dn)
+		*dn = 0;
+	n = opkt_build(b, *seq, chan, 0, op, p, n);
+	if (write(fd, b, n) != (ssize_t)n)
+		return -1;
+	do {
+		if (!opkt_read(fd, &k, events))
+			return -1;
+		if (flags < 0)
+			flags = k.h[4];
+		*seq = (uint8_t)(k.h[2] + 1);
+		if (data && dn) {
+			memcpy(data + *dn, k.p, k.n);
+			*dn += k.n;
+		}
+		if (k.h[4] & 0x08) {
+			n = opkt_build(b, k.h[2], k.h[3], 0x01, k.h[5], NULL, 0);
+			if (write(fd, b, n) != (ssize_t)n)
+				return -1;
+		}
+	} while (k.h[4] & 0x10);
+	return flags;
+}
+
+/*
+ * A host over the UART socket: SYNC, stream on, then LOCK, SIZE, READ
+ * (fragments, each ACKed), UNLOCK for 4 frames; the images against
+ * "frame N", the manifest and --save-frames; the counters.
+ */
+static void test_omvp_socket(void)
+{
+	struct proc p;
+	char us[256], cs[256], ms[256], fs[256];
+	const char *args[] = { "--family", "omvp", "--uart", us, "--ctl", cs,
+			       "--rate", "4000000", "--poll-ms", "1",
+			       "--res", "320x240", "--fps", "30", "--manifest",
+			       ms, "--save-frames", fs, NULL };
+	static uint8_t img[1 << 20];
+	uint8_t seq = 0, q[8], sync[10];
+	int fd, c, events = 0, got = 0, fl;
+	bool same = true, saved = true, early = false;
+	size_t n;
+	char *s, *mtext;
+	double worst = 0;
+
+	snprintf(us, sizeof(us), "%s", path_in("u9.sock"));
+	snprintf(cs, sizeof(cs), "%s", path_in("c9.sock"));
+	snprintf(ms, sizeof(ms), "%s", path_in("m9.txt"));
+	snprintf(fs, sizeof(fs), "%s", path_in("f9"));
+	mkdir(fs, 0700);
+	if (!tap_ok(start(&p, args), "camemu --family omvp starts"))
+		return;
+	fd = connect_unix(us);
+	c = connect_unix(cs);
+	s = ctl_cmd(c, "status");
+	tap_ok(!strncmp(s, "ok family=omvp rate=4000000 guest=4000000 plugged=1 ", 52) &&
+	       strstr(s, " poll-ms=1 ") && strstr(s, " res=320x240 "),
+	       "status: family omvp, the command line's settings");
+	opkt_build(sync, 0, 0, 0, 0x00, NULL, 0);
+	{
+		struct opkt k;
+
+		tap_ok(write(fd, sync, 10) == 10 && opkt_read(fd, &k, &events) &&
+		       k.h[4] == 0x01 && k.h[2] == 0,
+		       "PROTO_SYNC over the socket: ACK at seq 0");
+	}
+	put_le(q, 0, 4);
+	put_le(q + 4, 1, 4);
+	fl = omvp_xact(fd, &seq, 3, 0x28, q, 8, NULL, NULL, &events);
+	tap_ok(fl == 0x01, "IOCTL STREAM_CTRL 1: ACK");
+	while (got < 4) {
+		int64_t t0 = now_ns(), t1;
+		uint32_t total;
+		char line[512], sha[65];
+		const char *l;
+
+		while ((fl = omvp_xact(fd, &seq, 3, 0x22, NULL, 0, NULL, NULL,
+				       &events)) == 0x02 &&
+		       now_ns() - t0 < 3000000000LL)
+			usleep(3000);
+		if (fl != 0x01)
+			break;
+		if (omvp_xact(fd, &seq, 3, 0x25, NULL, 0, img, &n, &events) < 0 ||
+		    n != 4)
+			break;
+		total = get_le(img, 4);
+		put_le(q, 0, 4);
+		put_le(q + 4, total, 4);
+		t0 = now_ns();
+		if (omvp_xact(fd, &seq, 3, 0x26, q, 8, img, &n, &events) < 0 ||
+		    n != total)
+			break;
+		t1 = now_ns();
+		/* request 22 bytes, ceil(total / 4082) packets back, ACKs 10 each */
+		{
+			size_t k = (total + 4081) / 4082;
+			double wt = (double)(22 + total + 14 * k + 10 * (k - 1)) *
+				    10 / 4e6 * 1e9;
+
+			if (t1 - t0 < wt)
+				early = true;
+			if ((t1 - t0) / wt > worst)
+				worst = (t1 - t0) / wt;
+		}
+		sha256_hex(img + get_le(img + 16, 4), get_le(img + 12, 4), sha);
+		s = ctl_cmd(c, "frames");
+		l = s;
+		for (int i = 0; i < got && l; i++) {
+			l = strchr(l, '\n');
+			l = l ? l + 1 : NULL;
+		}
+		if (!l || sscanf(l, "frame %*u res=320x240 pixfmt=jpeg size=%*u sha256=%64s", line) != 1 ||
+		    strcmp(line, sha))
+			same = false;
+		if (omvp_xact(fd, &seq, 3, 0x23, NULL, 0, NULL, NULL, &events) != 0x01)
+			break;
+		got++;
+	}
+	tap_ok(got == 4 && same,
+	       "4 frames locked, read (fragments ACKed) and unlocked; each image's SHA-256 is what 'frames' lists");
+	tap_diag("omvp over the socket: a READ took at worst %.2f x its wire time (a figure, not asserted)",
+		 worst);
+	tap_ok(!early, "no READ completed faster than its bytes' wire time at 4000000 bit/s");
+	tap_ok(events >= 4, "CHANNEL_EVENT NOTIFYs came in between (%d)", events);
+	mtext = slurp(ms);
+	s = ctl_cmd(c, "frames");
+	tap_ok(mtext && !strncmp(s, mtext, strlen(mtext)) &&
+	       strlen(s) == strlen(mtext) + 5,
+	       "the manifest holds the same 4 lines");
+	free(mtext);
+	for (const char *l = s; l && !strncmp(l, "frame ", 6); l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		char name[64], want[65], sha[65];
+		unsigned int num;
+		uint8_t *d;
+
+		if (sscanf(l, "frame %u res=%*s pixfmt=%*s size=%*u sha256=%64s",
+			   &num, want) != 2) {
+			saved = false;
+			break;
+		}
+		snprintf(name, sizeof(name), "f9/%u.jpg", num);
+		if (read_file(path_in(name), &d, &n)) {
+			saved = false;
+			continue;
+		}
+		sha256_hex(d, n, sha);
+		saved = saved && !strcmp(sha, want);
+		free(d);
+	}
+	tap_ok(saved, "--save-frames wrote DIR/<N>.jpg for each");
+	s = ctl_cmd(c, "stats");
+	tap_ok(strstr(s, "stat frames_handed 4\n") &&
+	       strstr(s, "stat hcrc_errors 0\n") &&
+	       strstr(s, "stat retransmits 0\n") && strstr(s, "stat syncs 1\n"),
+	       "stats: frames_handed 4, no CRC errors, no resends");
+	/* a fault from the control socket, seen on the wire */
+	tap_ok(!strcmp(ctl_cmd(c, "fault nak 1 4"), "ok\n") &&
+	       omvp_xact(fd, &seq, 0, 0x01, NULL, 0, NULL, NULL, &events) == 0x02,
+	       "fault nak 1 4 over the control socket: the next request is NAKed");
+	close(fd);
+	close(c);
+	stop(&p);
+}
+
+static void test_omvp_options(void)
+{
+	static const char *const bad[] = {
+		"--family omvp --framing markers",
+		"--family omvp --camera addr=2",
+		"--family omvp --paused",
+		"--poll-ms 5",
+		"--family stream --caps crc",
+		"--family omvp --rate 12000001",
+		"--family omvp --max-payload 49",
+		"--family omvp --caps crc,foo",
+		"--family omvp --raw 3x3",
+		"--family omvp --hdr-offset 20",
+		"--family omvp --fault junk",
+		"--family omvp --fault badhcrc addr=1",
+	};
+	char cmd[512];
+	bool all = true;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int st;
+
+		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
+			 camemu_bin, path_in("x.sock"), bad[i]);
+		st = system(cmd);
+		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
+			tap_diag("'%s' did not fail", bad[i]);
+			all = false;
+		}
+	}
+	tap_ok(all, "omvp options with another family, other families' options and bad omvp values fail");
 }
 
 static bool proc_setup(const char *camemu)
@@ -1416,5 +1673,7 @@ void proc_tests(const char *camemu)
 	test_stream_pty();
 	test_ov528_options();
 	test_ov528_socket();
+	test_omvp_options();
+	test_omvp_socket();
 	proc_cleanup();
 }

@@ -151,3 +151,18 @@ int split_words(char *s, char **w, int max)
 	}
 	return n;
 }
+
+void put_le(uint8_t *p, uint32_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+uint32_t get_le(const uint8_t *p, int n)
+{
+	uint32_t v = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}

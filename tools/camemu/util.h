@@ -44,6 +44,10 @@ int parse_ulong(const char *s, int base, unsigned long max, unsigned long *v);
 /* Milliseconds 0..600000, fractions allowed; 0, or -1 when not. */
 int parse_ms(const char *s, double *ms);
 
+/* Little-endian fields of @n bytes (1..4). */
+void put_le(uint8_t *p, uint32_t v, int n);
+uint32_t get_le(const uint8_t *p, int n);
+
 /* Split s in place on blanks; returns the number of words (<= max). */
 int split_words(char *s, char **w, int max);
 

@@ -191,6 +191,22 @@ check)
 		guest_run pm "$SERCAM_BUILD/pm/guest" --rate 57600 \
 			--overlay "$SERCAM_BUILD/pm/pm.dtso" >/dev/null 2>&1
 		python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/pm" >"$res/host/pm.tap"
+		# the OV528 family: a lone camera at address 0
+		rm -rf "$SERCAM_BUILD/ov528" && mkdir -p "$SERCAM_BUILD/ov528"
+		guest_run ov528 "$SERCAM_BUILD/ov528/guest" --rate 115200 \
+			--overlay "$SERCAM_TOP/dts/qemu-virt-ov528.dtso" \
+			--camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
+		python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/ov528" >"$res/host/ov528.tap"
+		# and three on one RS-485 bus
+		rm -rf "$SERCAM_BUILD/ov528-bus" && mkdir -p "$SERCAM_BUILD/ov528-bus"
+		guest_run ov528-bus "$SERCAM_BUILD/ov528-bus/guest" --rate 115200 \
+			--overlay "$SERCAM_TOP/dts/rs485-bus-ov528.dtso" \
+			--camemu-arg=--family --camemu-arg=ov528 \
+			--camemu-arg=--camera --camemu-arg=addr=1 \
+			--camemu-arg=--camera --camemu-arg=addr=2 \
+			--camemu-arg=--camera --camemu-arg=addr=3 >/dev/null 2>&1
+		python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/ov528-bus" \
+			>"$res/host/ov528-bus.tap"
 		# the JPEG stream family, one boot per framing (the framing is
 		# the devicetree's): exact frames, faults, traps
 		for framing in jpeg markers length; do
