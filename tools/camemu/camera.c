@@ -309,10 +309,13 @@ int64_t bus_wire_send(struct bus *b, const struct camera *c, uint32_t rate,
 	return end;
 }
 
-void bus_send(struct bus *b, struct camera *c, int64_t start,
-	      const uint8_t *d, size_t n)
+int64_t bus_send(struct bus *b, struct camera *c, int64_t start,
+		 const uint8_t *d, size_t n)
 {
+	if (start < wave_end(&b->out))
+		start = wave_end(&b->out);
 	c->busy_until = bus_wire_send(b, c, c->rate, c->idx, start, d, n);
+	return start;
 }
 
 struct reply {
@@ -1092,6 +1095,8 @@ void bus_unplug(struct bus *b, struct camera *c)
 {
 	c->plugged = false;
 	wave_cancel(&b->out, c->idx, b->now);
+	if (b->ov)
+		ov528_let_go(b, c);
 	c->pn = 0;
 	b->stat[ST_CMDS_DROPPED_UNPLUG] += c->qn - c->qhead;
 	c->qn = c->qhead = 0;
@@ -1109,6 +1114,8 @@ void bus_powercycle(struct bus *b, struct camera *c)
 	wave_cancel(&b->out, c->idx, b->now);
 	c->busy_until = b->now;
 	cam_defaults(c);
-	if (b->ov)
+	if (b->ov) {
+		ov528_let_go(b, c);
 		ov528_power_on(b, c, 0);
+	}
 }

@@ -241,10 +241,11 @@ int64_t bus_wire_send(struct bus *b, const struct camera *c, uint32_t rate,
 /*
  * Shared by the families' command models: put @n reply bytes on the wire
  * from @start at the camera's rate (the line may move it later), with
- * the per-byte faults; sets c->busy_until to their end.
+ * the per-byte faults; sets c->busy_until to their end. Returns the start
+ * used.
  */
-void bus_send(struct bus *b, struct camera *c, int64_t start,
-	      const uint8_t *d, size_t n);
+int64_t bus_send(struct bus *b, struct camera *c, int64_t start,
+		 const uint8_t *d, size_t n);
 /* A command for @c: logged (control "log"), traced, queued for handling. */
 void bus_accept_cmd(struct bus *b, struct camera *c, const struct hostframe *h);
 /* --verbose: bytes received or sent at @t. */

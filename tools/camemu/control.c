@@ -91,7 +91,8 @@ const char ctl_help_ov528[] =
 	"                                     sleep-keeps 0|1, init-gap MS,\n"
 	"                                     init-early nak|drop|accept, transfer-nak HEX,\n"
 	"                                     pkgsize N, rgb565 be|le, quality Q, detail 0..4,\n"
-	"                                     guest-rate R|unknown|follow, verbose 0|1)\n"
+	"                                     guest-rate R|unknown|follow, verbose 0|1;\n"
+	"                                     turnaround MS: addr=A's, else every camera's)\n"
 	"status [addr=A]               -> ok family=ov528 addr=.. rate=.. guest=.. synced=.. ...\n"
 	"log [addr=A] [since=SEQ]      -> cmd <seq> <addr> <id> <p1p2p3p4> lines, ok <count>\n"
 	"log clear                     -> ok\n"
@@ -224,11 +225,12 @@ static int set_guest_rate(struct bus *b, const char *val, unsigned long max)
 	return 0;
 }
 
-static void do_set(struct bus *b, struct camera *c, char **w, int nw,
-		   struct sbuf *out)
+/* @named: the line picked @c with addr=A */
+static void do_set(struct bus *b, struct camera *c, bool named, char **w,
+		   int nw, struct sbuf *out)
 {
 	const char *key, *val;
-	char *end, err[160];
+	char err[160];
 	double d;
 	unsigned long r;
 
@@ -239,7 +241,7 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 	key = w[1];
 	val = w[2];
 	if (b->ov) {
-		int k = ov528_set(b, c, key, val, err, sizeof(err));
+		int k = ov528_set(b, c, named, key, val, err, sizeof(err));
 
 		if (k <= 0) {
 			sbuf_printf(out, k ? "err %s\n" : "ok\n", err);
@@ -251,8 +253,7 @@ static void do_set(struct bus *b, struct camera *c, char **w, int nw,
 		}
 	}
 	if (!strcmp(key, "capture-ms") || !strcmp(key, "cmd-ms")) {
-		d = strtod(val, &end);
-		if (*end || end == val || !(d >= 0 && d <= 600000)) {
+		if (parse_ms(val, &d)) {
 			sbuf_printf(out, "err bad milliseconds\n");
 			return;
 		}
@@ -679,6 +680,7 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 	int nw = split_words(copy, w, 16), ret = 0;
 	struct camera *c;
 	unsigned long v;
+	bool named;
 
 	if (!nw) {
 		sbuf_printf(out, "err empty command\n");
@@ -724,8 +726,8 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 			sbuf_printf(out, "ok\n");
 		}
 	} else if (!strcmp(w[0], "set")) {
-		if (!pick_cam(b, w, &nw, &c, NULL, out))
-			do_set(b, c, w, nw, out);
+		if (!pick_cam(b, w, &nw, &c, &named, out))
+			do_set(b, c, named, w, nw, out);
 	} else if (!strcmp(w[0], "status")) {
 		if (!pick_cam(b, w, &nw, &c, NULL, out)) {
 			if (nw != 1)

@@ -358,7 +358,9 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 					    f.kind == F_JUNK ? JUNK_MAX :
 					    0xffffffffUL;
 
-			if (parse_num(args[1], max, &v) ||
+			/* an OV528 NAK code is hex, as ov528.md writes them */
+			if (parse_ulong(args[1], f.kind == F_NAK && b->ov ? 16 : 0,
+					max, &v) ||
 			    (f.kind == F_JUNK && !v)) {
 				snprintf(err, errlen, "bad value");
 				goto out;

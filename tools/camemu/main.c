@@ -145,6 +145,9 @@ static void usage(FILE *f)
 "  --transfer-nak HEX   NAK code for a command before F0 F0 ends a transfer (80)\n"
 "  --pkgsize N          power-on package size, 7..512 (64)\n"
 "  --rgb565 be|le       byte order of RAW RGB565 (be)\n"
+"  --turnaround MS      RS-485 transceivers that hold the line MS after each\n"
+"                       reply: a command starting before that, after any\n"
+"                       camera's reply, is lost to all (0: none)\n"
 "  --manifest: frame N addr=A kind=snapshot|preview format=F res=WxH size=S\n"
 "  sha256=H; --save-frames: DIR/<addr>-<frame>.jpg or .raw\n"
 "\n"
@@ -177,7 +180,8 @@ static void usage(FILE *f)
 "Faults (OV528): byteflip P, drop P, garbage P, rxflip P, badcrc [N],\n"
 "droppkg [N], twinflip [N] [0|1], nak [N] [CODE], reorder [N], dup [N],\n"
 "truncate [N], wrongaddr [N], hugesize [N] [V], stall MS [N], unplug, plug,\n"
-"powercycle [ADDR], clear; each may take addr=A.\n"
+"powercycle [ADDR], clear; each may take addr=A. A NAK CODE is hex\n"
+"(nak 1 80: the V8's NAK 80, \"still in a transfer\").\n"
 "Faults (omvp): byteflip P, drop P, garbage P, rxflip P, badhcrc [N],\n"
 "baddcrc [N], droppkt [N], truncate [N], dup [N], stall MS [N], nak [N] [CODE],\n"
 "overflow [N], unplug, plug, reset [silent], powercycle, clear.\n"
@@ -250,12 +254,11 @@ static uint32_t parse_rate(const char *s)
 	return parse_rate_max(s, MAX_RATE);
 }
 
-static double parse_ms(const char *s)
+static double opt_ms(const char *s)
 {
-	char *end;
-	double d = strtod(s, &end);
+	double d;
 
-	if (*end || end == s || !(d >= 0 && d <= 600000))
+	if (parse_ms(s, &d))
 		die("bad milliseconds '%s'", s);
 	return d;
 }
@@ -693,7 +696,7 @@ static void setup_stream(const char *const *sopt, const char *rate,
 static const char *const ov_keys[] = {
 	"autobaud", "syncs", "wake-syncs", "preview-type", "cbe", "sleep-cmd",
 	"sleep-keeps", "sleep-timeout", "init-gap", "init-early",
-	"transfer-nak", "pkgsize", "rgb565",
+	"transfer-nak", "pkgsize", "rgb565", "turnaround",
 };
 
 static void setup_ov528(const char *const *ov_val, const char *quality,
@@ -703,10 +706,10 @@ static void setup_ov528(const char *const *ov_val, const char *quality,
 
 	bus.ov = ov528_new();
 	for (size_t i = 0; i < ARRAY_SIZE(ov_keys); i++)
-		if (ov_val[i] && ov528_set(&bus, NULL, ov_keys[i], ov_val[i],
-					   err, sizeof(err)))
+		if (ov_val[i] && ov528_set(&bus, NULL, false, ov_keys[i],
+					   ov_val[i], err, sizeof(err)))
 			die("bad --%s '%s': %s", ov_keys[i], ov_val[i], err);
-	if (quality && ov528_set(&bus, NULL, "quality", quality, err,
+	if (quality && ov528_set(&bus, NULL, false, "quality", quality, err,
 				 sizeof(err)))
 		die("bad --quality '%s': %s", quality, err);
 	if (rate)
@@ -790,6 +793,7 @@ int main(int argc, char **argv)
 		{ "transfer-nak", required_argument, NULL, OV_OPT0 + 10 },
 		{ "pkgsize", required_argument, NULL, OV_OPT0 + 11 },
 		{ "rgb565", required_argument, NULL, OV_OPT0 + 12 },
+		{ "turnaround", required_argument, NULL, OV_OPT0 + 13 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -839,11 +843,11 @@ int main(int argc, char **argv)
 			rate_arg = optarg;
 			break;
 		case 'L':
-			bus.def_capture_ms = parse_ms(optarg);
+			bus.def_capture_ms = opt_ms(optarg);
 			sxh_opt = "--capture-ms";
 			break;
 		case 'l':
-			bus.def_cmd_ms = parse_ms(optarg);
+			bus.def_cmd_ms = opt_ms(optarg);
 			cmd_ms = optarg;
 			break;
 		case 'R':

@@ -1284,17 +1284,6 @@ static int parse_range(const char *s, unsigned long lo, unsigned long hi,
 	return parse_ulong(s, 10, hi, v) || *v < lo ? -1 : 0;
 }
 
-static int parse_msv(const char *s, double *ms)
-{
-	char *end;
-	double d = strtod(s, &end);
-
-	if (*end || end == s || !(d >= 0 && d <= 600000))
-		return -1;
-	*ms = d;
-	return 0;
-}
-
 #define SET_ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 int omvp_set(struct bus *b, const char *key, const char *val, char *err,
@@ -1318,7 +1307,7 @@ int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 	for (size_t i = 0; i < ARRAY_SIZE(msk); i++) {
 		if (strcmp(key, msk[i].key))
 			continue;
-		if (parse_msv(val, &d))
+		if (parse_ms(val, &d))
 			SET_ERR("%s is 0..600000 ms", key);
 		if (!strcmp(key, "rtx-ms") && d < 1)
 			SET_ERR("rtx-ms is 1..600000");

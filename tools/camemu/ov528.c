@@ -18,6 +18,7 @@ const char *const ov_stat_names[OS_N] = {
 	[OS_CMDS_WRONGADDR] = "cmds_wrongaddr",
 	[OS_GARBLED_BYTES] = "garbled_bytes",
 	[OS_CMDS_IGNORED] = "cmds_ignored",
+	[OS_CMDS_TURNAROUND] = "cmds_turnaround",
 	[OS_SYNCS] = "syncs",
 	[OS_SYNCS_BADRATE] = "syncs_badrate",
 	[OS_SYNCS_ANSWERED] = "syncs_answered",
@@ -163,11 +164,13 @@ static void end_transfer(struct ov528_cam *o)
 void ov528_power_on(struct bus *b, struct camera *c, uint32_t rate)
 {
 	struct ov528_cam *o = c->ov;
+	struct ov_xcvr x = o->xcvr;
 
 	end_transfer(o);
 	pic_free(&o->snap);
 	pic_free(&o->prev);
 	memset(o, 0, sizeof(*o));
+	o->xcvr = x;
 	o->pkgsize = b->ov->pkgsize;
 	o->cbe[0] = o->cbe[1] = o->cbe[2] = 2;
 	o->sleep_timeout = b->ov->sleep_timeout;
@@ -180,7 +183,17 @@ void ov528_power_on(struct bus *b, struct camera *c, uint32_t rate)
 void ov528_attach(struct bus *b, struct camera *c, uint32_t rate)
 {
 	c->ov = xcalloc(1, sizeof(*c->ov));
+	c->ov->xcvr.turnaround_ms = b->ov->turnaround_ms;
 	ov528_power_on(b, c, rate);
+}
+
+void ov528_let_go(struct bus *b, struct camera *c)
+{
+	struct ov_xcvr *x = &c->ov->xcvr;
+
+	for (int k = 0; k < OV_HOLDS; k++)
+		if (x->until[k] > b->now)
+			x->until[k] = x->from[k] > b->now ? x->from[k] : b->now;
 }
 
 void ov528_cam_free(struct camera *c)
@@ -224,10 +237,25 @@ uint32_t ov528_rx_rate(struct bus *b, struct camera *c)
 	return best;
 }
 
+/* Whether some camera's transceiver holds the line at @t (struct ov_xcvr). */
+static bool line_held(const struct bus *b, int64_t t)
+{
+	for (int i = 0; i < b->ncam; i++) {
+		const struct ov_xcvr *x = &b->cam[i].ov->xcvr;
+
+		for (int k = 0; k < OV_HOLDS; k++)
+			if (x->from[k] <= t && t < x->until[k])
+				return true;
+	}
+	return false;
+}
+
 /*
  * Commands are 6 bytes from an AA, with no checksum: bytes before an AA
  * are noise, and a partial command followed by GAP_NS of silence is
- * dropped. The address bits pick the camera.
+ * dropped. A command whose first start bit comes while a transceiver
+ * holds the line is lost to all; the camera it was for counts it. The
+ * address bits pick the camera.
  */
 void ov528_feed(struct bus *b, struct camera *c, uint8_t byte, int64_t t)
 {
@@ -263,6 +291,13 @@ void ov528_feed(struct bus *b, struct camera *c, uint8_t byte, int64_t t)
 	memcpy(h.p, c->pbuf + 2, 4);
 	h.rate = o->prate;
 	h.heard_ok = o->pok;
+	if (line_held(b, h.t0)) {
+		if (h.addr == c->addr) {
+			g->st[OS_CMDS_TURNAROUND]++;
+			bus_trace_bytes(b, "lost", h.tc, c->pbuf, 6);
+		}
+		return;
+	}
 	if (h.addr != c->addr) {
 		g->st[OS_CMDS_WRONGADDR]++;
 		return;
@@ -336,6 +371,18 @@ static int64_t wire_ns(size_t n, uint32_t rate)
 	return (int64_t)((__int128)n * 10 * NS_PER_S / rate);
 }
 
+/* A reply from @from to c->busy_until: the transceiver holds the line. */
+static void hold(struct camera *c, int64_t from)
+{
+	struct ov_xcvr *x = &c->ov->xcvr;
+
+	if (x->turnaround_ms <= 0)
+		return;
+	x->from[x->next] = from;
+	x->until[x->next] = c->busy_until + ms_ns(x->turnaround_ms);
+	x->next = (x->next + 1) % OV_HOLDS;
+}
+
 /*
  * Send @r from @start with the reply faults (truncate, dup for packages,
  * stall), then the per-byte ones (bus_send). Unplugged, the camera sends
@@ -369,7 +416,7 @@ static int64_t rep_send(struct bus *b, struct camera *c, struct ovrep *r,
 	}
 	bus_trace_bytes(b, "tx", start, r->d, n);
 	if (c->plugged)
-		bus_send(b, c, start, r->d, n);
+		hold(c, bus_send(b, c, start, r->d, n));
 	else
 		c->busy_until = start + wire_ns(n, c->rate);
 	b->stat[ST_REPLIES]++;
@@ -1081,12 +1128,23 @@ static int set_table(struct ov528 *g, const char *val, char *err,
 	return 0;
 }
 
-int ov528_set(struct bus *b, struct camera *c, const char *key,
+/* turnaround: @c's own, or (NULL) the bus's and every camera's */
+static void set_turnaround(struct bus *b, struct camera *c, double ms)
+{
+	if (c) {
+		c->ov->xcvr.turnaround_ms = ms;
+		return;
+	}
+	b->ov->turnaround_ms = ms;
+	for (int i = 0; i < b->ncam; i++)
+		b->cam[i].ov->xcvr.turnaround_ms = ms;
+}
+
+int ov528_set(struct bus *b, struct camera *c, bool named, const char *key,
 	      const char *val, char *err, size_t errlen)
 {
 	struct ov528 *g = b->ov;
 	unsigned long v;
-	char *end;
 	double d;
 
 	if (!strcmp(key, "autobaud"))
@@ -1124,11 +1182,13 @@ int ov528_set(struct bus *b, struct camera *c, const char *key,
 		g->sleep_timeout = (unsigned int)v;
 		if (c)
 			c->ov->sleep_timeout = (unsigned int)v;
-	} else if (!strcmp(key, "init-gap")) {
-		d = strtod(val, &end);
-		if (*end || end == val || !(d >= 0 && d <= 600000))
-			BAD("init-gap is 0..600000 ms");
-		g->init_gap_ms = d;
+	} else if (!strcmp(key, "init-gap") || !strcmp(key, "turnaround")) {
+		if (parse_ms(val, &d))
+			BAD("%s is 0..600000 ms", key);
+		if (key[0] == 'i')
+			g->init_gap_ms = d;
+		else
+			set_turnaround(b, named ? c : NULL, d);
 	} else if (!strcmp(key, "init-early")) {
 		for (v = 0; v < OV_EARLY_N; v++)
 			if (!strcmp(val, early_names[v]))
@@ -1172,7 +1232,7 @@ void ov528_status(struct bus *b, struct camera *c, struct sbuf *out)
 	const char *fmt = o->inited ? ov528_format_name(o->fmt) : NULL;
 
 	sbuf_printf(out,
-		    "ok family=ov528 addr=%u rate=%u guest=%u plugged=%d synced=%d asleep=%d sync-acked=%d heard=%u format=%s raw-res=%02x jpeg-res=%02x pkgsize=%u light=%u cbe=%u,%u,%u sleep-timeout=%u snapshot=%u transfer=%s frames=%zu cmd-ms=%g capture-ms=%g",
+		    "ok family=ov528 addr=%u rate=%u guest=%u plugged=%d synced=%d asleep=%d sync-acked=%d heard=%u format=%s raw-res=%02x jpeg-res=%02x pkgsize=%u light=%u cbe=%u,%u,%u sleep-timeout=%u snapshot=%u transfer=%s frames=%zu cmd-ms=%g capture-ms=%g turnaround=%g",
 		    c->addr, c->rate,
 		    b->gmode == GUEST_UNKNOWN ? 0 : bus_guest_rate(b),
 		    c->plugged, c->rate && !o->asleep, o->asleep,
@@ -1180,7 +1240,7 @@ void ov528_status(struct bus *b, struct camera *c, struct sbuf *out)
 		    o->heard, fmt ? fmt : "none", o->raw_res, o->jpeg_res,
 		    o->pkgsize, o->light, o->cbe[0], o->cbe[1], o->cbe[2],
 		    o->sleep_timeout, o->snap.num, xfer[o->xfer], c->nframes,
-		    c->cmd_ms, c->capture_ms);
+		    c->cmd_ms, c->capture_ms, o->xcvr.turnaround_ms);
 	sbuf_printf(out, " autobaud=");
 	for (int i = 0; i < g->ntable; i++)
 		sbuf_printf(out, "%s%u", i ? "," : "", g->table[i]);

@@ -28,6 +28,7 @@
 #define OV_MAX_RATE	4000000
 #define OV_MAX_ADDR	7
 #define OV_MAX_MARKS	32
+#define OV_HOLDS	8	/* a camera's last replies, for its turnaround */
 
 /* command ids (the low 5 bits of the second byte) */
 enum {
@@ -50,7 +51,7 @@ enum ov_early { OV_EARLY_NAK, OV_EARLY_DROP, OV_EARLY_ACCEPT, OV_EARLY_N };
 
 enum ov_stat {
 	OS_CMDS_OK, OS_CMDS_WRONGADDR, OS_GARBLED_BYTES, OS_CMDS_IGNORED,
-	OS_SYNCS, OS_SYNCS_BADRATE, OS_SYNCS_ANSWERED, OS_SYNC_ACKS,
+	OS_CMDS_TURNAROUND, OS_SYNCS, OS_SYNCS_BADRATE, OS_SYNCS_ANSWERED, OS_SYNC_ACKS,
 	OS_ACKS, OS_NAKS, OS_EARLY_CMDS, OS_FRAMES, OS_DATA,
 	OS_PACKAGES_SENT, OS_PACKAGES_RESENT, OS_RAW_SENT, OS_RAW_ACKS,
 	OS_TRANSFERS_ENDED, OS_BAUD_CHANGES, OS_RESETS, OS_SLEEPS, OS_WAKES,
@@ -72,6 +73,7 @@ struct ov528 {
 	unsigned int sleep_timeout;	/* power-on value, s (0: never) */
 	double init_gap_ms;
 	enum ov_early init_early;
+	double turnaround_ms;		/* given to each camera added */
 	uint8_t transfer_nak;		/* NAK code for a command in a transfer */
 	uint16_t pkgsize;		/* power-on package size */
 	bool rgb565_le;
@@ -91,10 +93,23 @@ struct ov_pic {
 	int nmarks;
 };
 
+/*
+ * A camera's RS-485 transceiver. Once turnaround_ms > 0 it drives the
+ * line from the first start bit of each reply until turnaround_ms after
+ * its last stop bit, and a command that starts meanwhile is lost to
+ * every camera on the bus. Hardware: a power-on keeps it.
+ */
+struct ov_xcvr {
+	double turnaround_ms;
+	int64_t from[OV_HOLDS], until[OV_HOLDS];	/* the last replies */
+	unsigned int next;
+};
+
 enum ov_xfer { OVX_NONE, OVX_JPEG, OVX_RAW };
 enum ov_pend { OVP_NONE, OVP_RATE, OVP_RESET, OVP_SLEEP, OVP_DATA };
 
 struct ov528_cam {
+	struct ov_xcvr xcvr;
 	/* link; c->rate is the rate it is locked at, 0: none */
 	bool asleep;
 	unsigned int heard;		/* SYNCs towards the next answer */
@@ -138,6 +153,8 @@ void ov528_attach(struct bus *b, struct camera *c, uint32_t rate);
 void ov528_cam_free(struct camera *c);
 /* Power-on state: no rate (unless @rate), defaults, no pictures. */
 void ov528_power_on(struct bus *b, struct camera *c, uint32_t rate);
+/* Unplugged or powered off: from now its transceiver holds no line. */
+void ov528_let_go(struct bus *b, struct camera *c);
 
 /* The rate the camera's receiver samples the next byte at (auto-baud). */
 uint32_t ov528_rx_rate(struct bus *b, struct camera *c);
@@ -153,9 +170,11 @@ void ov528_timer(struct bus *b, struct camera *c, int64_t t);
 /*
  * An option or "set" key: @c NULL sets the bus-wide value (options, before
  * the cameras are added); else also @c's own where the key has one.
+ * @named: the control line named @c (addr=A); a bus key (turnaround)
+ * then sets @c's alone, else the bus's and every camera's.
  * Returns 0, -1 with @err for a bad value, 1 for a key not of this family.
  */
-int ov528_set(struct bus *b, struct camera *c, const char *key,
+int ov528_set(struct bus *b, struct camera *c, bool named, const char *key,
 	      const char *val, char *err, size_t errlen);
 void ov528_status(struct bus *b, struct camera *c, struct sbuf *out);
 void ov528_stats(struct bus *b, struct sbuf *out);

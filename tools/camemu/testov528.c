@@ -527,6 +527,162 @@ static void test_bus(void)
 	       "ov528: the RS-232 camera (address 0) ignores address bits 1 and answers bits 0 with 0E");
 }
 
+/* ---- the RS-485 turnaround ------------------------------------------------ */
+
+/*
+ * A command whose first start bit is at @t exactly, then run until quiet;
+ * RD/RN. False if the host's line is busy at @t (the test is wrong then).
+ */
+static bool put_at(int64_t t, uint8_t addr, uint8_t id, uint8_t p1)
+{
+	if (t < B.now)
+		return false;
+	T = t;
+	M = O.n;
+	put(addr, id, p1, 0, 0, 0);
+	drain();
+	return true;
+}
+
+/* Past any turnaround (xchg() waits only 5 ms). */
+static void past(void)
+{
+	T = B.now + 50 * MS;
+}
+
+/* LIGHT FREQUENCY @p1 at @t: ACKed, and its ACK starts when it should. */
+static bool answered_at(int64_t t, uint8_t addr, uint8_t p1)
+{
+	return put_at(t, addr, 0x13, p1) && ack_only(addr, 0x13) &&
+	       O.t[M] == t + wire(6, 115200) + 2 * MS + wire(1, 115200);
+}
+
+/* LIGHT FREQUENCY @p1 at @t: lost, unanswered, not logged, counted. */
+static bool lost_at(int64_t t, uint8_t addr, uint8_t p1)
+{
+	uint64_t seq = B.log_seq, n = ost(OS_CMDS_TURNAROUND);
+
+	return put_at(t, addr, 0x13, p1) && RN == 0 && B.log_seq == seq &&
+	       ost(OS_CMDS_TURNAROUND) == n + 1;
+}
+
+static void test_turnaround(void)
+{
+	int64_t e, t;
+	char err[160];
+	bool ok;
+
+	/* one camera, on the bus at 1 */
+	ofresh_bus(1, (const unsigned int[]){ 1 }, 115200);
+	sync_cam(1, 10);
+	tap_ok(strstr(ctl("status"), " turnaround=0 ") &&
+	       !strcmp(ctl("set turnaround 30"), "ok\n") &&
+	       strstr(ctl("status"), " turnaround=30 "),
+	       "ov528 turnaround: 0 by default; set turnaround 30");
+	xchg(1, 0x13, 1, 0, 0, 0);
+	e = REND;
+	tap_ok(ack_only(1, 0x13) && lost_at(e + 30 * MS - 1, 1, 0) &&
+	       strstr(ctl("status"), " light=1 ") &&
+	       ost(OS_CMDS_OK) == 5 && ost(OS_CMDS_WRONGADDR) == 0,
+	       "ov528 turnaround 30: a command starting 1 ns short of 30 ms after the reply's last stop bit is lost: unanswered, not done, not logged, cmds_turnaround 1");
+	past();
+	xchg(1, 0x13, 1, 0, 0, 0);
+	e = REND;
+	tap_ok(ack_only(1, 0x13) && answered_at(e + 30 * MS, 1, 0) &&
+	       strstr(ctl("status"), " light=0 ") &&
+	       ost(OS_CMDS_TURNAROUND) == 1,
+	       "ov528 turnaround 30: one starting exactly 30 ms after it is answered");
+	/* a command sent while the reply is still on the wire */
+	past();
+	M = O.n;
+	put(1, 0x13, 1, 0, 0, 0);
+	t = T + wire(6, 115200) + 2 * MS + wire(3, 115200);
+	run_to(t);
+	put(1, 0x13, 0, 0, 0, 0);
+	drain();
+	tap_ok(ack_only(1, 0x13) && ost(OS_CMDS_TURNAROUND) == 2 &&
+	       strstr(ctl("status"), " light=1 "),
+	       "ov528 turnaround 30: a command starting while the camera's reply is on the wire is lost too (cmds_turnaround 2)");
+	/* the hold is the transceiver's: a whole reset keeps it */
+	past();
+	xchg(1, 0x08, 0x00, 0, 0, 0);
+	e = REND;
+	ok = ack_only(1, 0x08) && lost_at(e + 29 * MS, 1, 1);
+	t = ost(OS_CMDS_IGNORED);
+	tap_ok(ok && put_at(e + 60 * MS, 1, 0x13, 1) && RN == 0 &&
+	       ost(OS_CMDS_IGNORED) == (uint64_t)t + 1 &&
+	       ost(OS_CMDS_TURNAROUND) == 3,
+	       "ov528 turnaround 30: RESET 00's ACK holds the line too (29 ms after: lost; 60 ms: heard, and ignored by the reset camera)");
+	ctl("set rate 115200");
+	/* 0: no transceiver model, as before */
+	ctl("set turnaround 0");
+	past();
+	xchg(1, 0x13, 0, 0, 0, 0);
+	e = REND;
+	tap_ok(ack_only(1, 0x13) && answered_at(e, 1, 1),
+	       "ov528 turnaround 0: a command right at the reply's last stop bit is answered");
+
+	/* two cameras: a transceiver holds the line for every camera */
+	ofresh_bus(2, (const unsigned int[]){ 1, 2 }, 115200);
+	sync_cam(1, 10);
+	sync_cam(2, 10);
+	tap_ok(!strcmp(ctl("set turnaround 30"), "ok\n") &&
+	       strstr(ctl("status addr=1"), " turnaround=30 ") &&
+	       strstr(ctl("status addr=2"), " turnaround=30 "),
+	       "ov528 turnaround bus: set turnaround 30 without addr= sets every camera's");
+	xchg(1, 0x13, 1, 0, 0, 0);
+	e = REND;
+	ok = ack_only(1, 0x13);
+	t = ost(OS_CMDS_WRONGADDR);
+	tap_ok(ok && lost_at(e + 30 * MS - 1, 2, 1) &&
+	       ost(OS_CMDS_WRONGADDR) == (uint64_t)t &&
+	       strstr(ctl("status addr=2"), " light=0 "),
+	       "ov528 turnaround bus: a command for camera 2 starting 1 ns short of 30 ms after camera 1's reply is lost (counted once, by camera 2; camera 1 did not hear it either)");
+	past();
+	xchg(1, 0x13, 1, 0, 0, 0);
+	e = REND;
+	tap_ok(ack_only(1, 0x13) && answered_at(e + 30 * MS, 2, 1),
+	       "ov528 turnaround bus: at exactly 30 ms camera 2 answers");
+	past();
+	xchg(1, 0x13, 0, 0, 0, 0);
+	t = ost(OS_CMDS_WRONGADDR);
+	tap_ok(ack_only(1, 0x13) && put_at(REND + MS, 3, 0x13, 1) && RN == 0 &&
+	       ost(OS_CMDS_TURNAROUND) == 1 &&
+	       ost(OS_CMDS_WRONGADDR) == (uint64_t)t,
+	       "ov528 turnaround bus: a command for no camera is lost too, and counted nowhere");
+	tap_ok(!strcmp(ctl("set turnaround 0 addr=1"), "ok\n") &&
+	       strstr(ctl("status addr=1"), " turnaround=0 ") &&
+	       strstr(ctl("status addr=2"), " turnaround=30 "),
+	       "ov528 turnaround bus: set turnaround 0 addr=1 sets camera 1's alone");
+	past();
+	xchg(1, 0x13, 0, 0, 0, 0);
+	e = REND;
+	ok = ack_only(1, 0x13) && answered_at(e, 2, 0);
+	e = REND;
+	tap_ok(ok && lost_at(e + 30 * MS - 1, 1, 1) &&
+	       strstr(ctl("status addr=1"), " light=0 "),
+	       "ov528 turnaround bus: camera 1's (0) holds nothing, camera 2 is asked at once; camera 2's (30) then holds the line for camera 1 too");
+	past();
+	xchg(2, 0x13, 1, 0, 0, 0);
+	e = REND;
+	tap_ok(ack_only(2, 0x13) && !strcmp(ctl("unplug 2"), "ok\n") &&
+	       !strcmp(ctl("plug 2"), "ok\n") && answered_at(e + MS, 1, 1),
+	       "ov528 turnaround bus: unplugged, camera 2's transceiver no longer holds the line");
+	/* the option: before the cameras are added */
+	bus_free(&B);
+	bus_init(&B, 0);
+	B.ov = ov528_new();
+	ok = !ov528_set(&B, NULL, false, "turnaround", "12.5", err, sizeof(err));
+	bus_add_camera(&B, 1, 0, 0, NULL);
+	bus_add_camera(&B, 2, 0, 0, NULL);
+	tap_ok(ok && strstr(ctl("status addr=1"), " turnaround=12.5 ") &&
+	       strstr(ctl("status addr=2"), " turnaround=12.5 ") &&
+	       ov528_set(&B, NULL, false, "turnaround", "-1", err,
+			 sizeof(err)) < 0 &&
+	       !strcmp(ctl("set turnaround 600001"), "err turnaround is 0..600000 ms\n"),
+	       "ov528 --turnaround 12.5 gives every camera 12.5 ms; negative or over 600000 is refused");
+}
+
 /* ---- JPEG pictures ------------------------------------------------------ */
 
 static void test_jpeg(void)
@@ -1116,6 +1272,26 @@ static void test_faults(void)
 	unsigned int npk;
 	bool good;
 
+	/* the project's fault matrix (SXH485's kinds that make sense here) */
+	{
+		static const char *const matrix[] = {
+			"byteflip 0.5", "drop 0.5", "garbage 0.5",
+			"rxflip 0.5", "truncate 1", "badcrc 1", "stall 10 1",
+			"hugesize 1", "wrongaddr 1", "dup 1", "reorder 1",
+			"nak 1 80", "droppkg 1", "twinflip 1",
+		};
+		ofresh();
+		ok = true;
+		for (size_t i = 0; i < ARRAY_SIZE(matrix); i++)
+			ok = fault(matrix[i]) && ok;
+		tap_ok(ok && !strncmp(ctl("faults"), "fault byteflip 0.5\n", 19) &&
+		       strstr(ctl("faults"), "\nok 14\n") && fault("clear") &&
+		       fault("unplug") && fault("plug") && fault("powercycle") &&
+		       B.fstat[F_UNPLUG] == 1 && B.fstat[F_PLUG] == 1 &&
+		       B.fstat[F_POWERCYCLE] == 1,
+		       "ov528: the fault matrix exists: byteflip, drop, garbage, rxflip, truncate, badcrc, stall, hugesize, wrongaddr, dup, reorder, nak 80, droppkg, twinflip, unplug, plug, powercycle");
+	}
+
 	/* per-byte faults on the SYNC answer */
 	ofresh();
 	sync_cam(0, 10);
@@ -1229,6 +1405,13 @@ static void test_faults(void)
 	fault("nak 1");
 	xchg(0, 0x13, 0, 0, 0, 0);
 	tap_ok(nak_only(0, 0x06), "ov528 fault nak 1: default code 06");
+	fault("nak 2 80");
+	xchg(0, 0x13, 1, 0, 0, 0);
+	ok = nak_only(0, 0x80) && strstr(ctl("status"), " light=0 ") &&
+	     !strcmp(ctl("faults"), "fault nak 1 0x80\nok 1\n");
+	xchg(0, 0x13, 1, 0, 0, 0);
+	tap_ok(ok && nak_only(0, 0x80) && !strcmp(ctl("faults"), "ok 0\n"),
+	       "ov528 fault nak 2 80: the V8's NAK 80 (the code is hex), twice, the command not done; faults says nak 1 0x80 between");
 	fault("truncate 1");
 	xchg(0, SYNC, 0, 0, 0, 0);
 	tap_ok(RN >= 1 && RN < 12 && !memcmp(RD, "\xaa\x0e\x0d", RN < 3 ? RN : 3),
@@ -1331,7 +1514,7 @@ static void test_control(void)
 	tap_ok(!strncmp(s, "ok 2 addr=0 kind=snapshot format=rgb565 res=80x60 size=9600 sha256=", 67),
 	       "ov528 control: frame 2 -> ok 2 addr=0 ...");
 	s = ctl("status");
-	tap_ok(!strcmp(s, "ok family=ov528 addr=0 rate=115200 guest=115200 plugged=1 synced=1 asleep=0 sync-acked=1 heard=0 format=rgb565 raw-res=01 jpeg-res=00 pkgsize=64 light=0 cbe=2,2,2 sleep-timeout=0 snapshot=2 transfer=none frames=2 cmd-ms=2 capture-ms=150 autobaud=9600,14400,19200,38400,56000,57600,115200,230400,460800,921600 syncs=3 wake-syncs=25 preview-type=05 cbe-support=1 sleep-cmd=1 sleep-keeps=0 init-gap=100 init-early=nak transfer-nak=80 rgb565=be quality=80 detail=1\n"),
+	tap_ok(!strcmp(s, "ok family=ov528 addr=0 rate=115200 guest=115200 plugged=1 synced=1 asleep=0 sync-acked=1 heard=0 format=rgb565 raw-res=01 jpeg-res=00 pkgsize=64 light=0 cbe=2,2,2 sleep-timeout=0 snapshot=2 transfer=none frames=2 cmd-ms=2 capture-ms=150 turnaround=0 autobaud=9600,14400,19200,38400,56000,57600,115200,230400,460800,921600 syncs=3 wake-syncs=25 preview-type=05 cbe-support=1 sleep-cmd=1 sleep-keeps=0 init-gap=100 init-early=nak transfer-nak=80 rgb565=be quality=80 detail=1\n"),
 	       "ov528 control: status");
 	s = ctl("stats");
 	tap_ok(strstr(s, "stat rx_bytes ") && strstr(s, "stat syncs 3\n") &&
@@ -1347,6 +1530,7 @@ static void test_control(void)
 			"set cbe 2", "set init-early maybe", "set transfer-nak 100",
 			"set pkgsize 513", "set rgb565 xx", "set quality 0",
 			"set sleep-timeout 256", "set saved-rate 9600",
+			"set turnaround -1", "set turnaround x",
 			"set rate 200", "set bogus 1",
 		};
 		bool all = true;
@@ -1401,6 +1585,7 @@ void ov528_unit_tests(void)
 	test_sync();
 	test_autobaud();
 	test_bus();
+	test_turnaround();
 	test_jpeg();
 	test_pacing();
 	test_raw();

@@ -1298,14 +1298,20 @@ static void test_ov528_options(void)
 		"--family ov528 --init-early maybe",
 		"--family ov528 --fault junk",
 		"--family ov528 --fault 'powercycle rate=9600'",
+		"--turnaround 30",
+		"--family stream --turnaround 30",
+		"--family ov528 --turnaround -1",
+		"--family ov528 --turnaround 30ms",
 	};
 	static const char *const doc[] = {
 		"--family F           sxh485 (default), stream, ov528 or omvp",
 		"--autobaud", "--syncs", "--wake-syncs", "--preview-type",
 		"--cbe", "--sleep-cmd", "--sleep-timeout", "--sleep-keeps",
 		"--init-gap", "--init-early", "--transfer-nak", "--pkgsize",
-		"--rgb565", "twinflip [N] [0|1]", "droppkg [N]",
-		"nak [N] [CODE]", "family=ov528", "kind=snapshot|preview",
+		"--rgb565", "--turnaround MS", "turnaround MS: addr=A's",
+		"twinflip [N] [0|1]", "droppkg [N]",
+		"nak [N] [CODE]", "A NAK CODE is hex", "family=ov528",
+		"kind=snapshot|preview",
 	};
 	char cmd[512], buf[32768];
 	bool all = true;

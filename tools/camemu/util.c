@@ -127,6 +127,14 @@ int parse_ulong(const char *s, int base, unsigned long max, unsigned long *v)
 	return (errno || *end || end == s || *v > max || *s == '-') ? -1 : 0;
 }
 
+int parse_ms(const char *s, double *ms)
+{
+	char *end;
+
+	*ms = strtod(s, &end);
+	return *end || end == s || !(*ms >= 0 && *ms <= 600000) ? -1 : 0;
+}
+
 int split_words(char *s, char **w, int max)
 {
 	int n = 0;

@@ -41,6 +41,8 @@ int64_t now_ns(void);
  * 0, or -1 when it is not one.
  */
 int parse_ulong(const char *s, int base, unsigned long max, unsigned long *v);
+/* Milliseconds 0..600000, fractions allowed; 0, or -1 when not. */
+int parse_ms(const char *s, double *ms);
 
 /* Little-endian fields of @n bytes (1..4). */
 void put_le(uint8_t *p, uint32_t v, int n);
