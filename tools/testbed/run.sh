@@ -204,7 +204,8 @@ check)
 			--camemu-arg=--family --camemu-arg=ov528 \
 			--camemu-arg=--camera --camemu-arg=addr=1 \
 			--camemu-arg=--camera --camemu-arg=addr=2 \
-			--camemu-arg=--camera --camemu-arg=addr=3 >/dev/null 2>&1
+			--camemu-arg=--camera --camemu-arg=addr=3 \
+			--camemu-arg=--turnaround --camemu-arg=2 >/dev/null 2>&1
 		python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/ov528-bus" \
 			>"$res/host/ov528-bus.tap"
 		# the JPEG stream family, one boot per framing (the framing is

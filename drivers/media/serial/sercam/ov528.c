@@ -53,6 +53,13 @@
 #define OV528_SILENT_TRIES		2
 /* The seed's turnaround after a reply on RS-485. */
 #define OV528_TURNAROUND_BUS_MS		30
+/*
+ * The turnaround adapts: after this many clean exchanges it shrinks by a
+ * quarter (at least a step), down to a step above the last gap a command
+ * was lost at; a lost command doubles it, up to the devicetree's.
+ */
+#define OV528_GAP_CLEAN			32
+#define OV528_GAP_STEP_US		1000
 /* After SET BAUD RATE's ACK, before talking at the new rate. */
 #define OV528_SWITCH_MS			10
 /* CBE levels: 0 min .. 2 normal .. 4 max. */
@@ -63,11 +70,13 @@
 enum {
 	OV528_STAT_NAKS,
 	OV528_STAT_BAD_JPEG,
+	OV528_STAT_TURNAROUND,
 };
 
 static const char *const ov528_stat_names[] = {
 	[OV528_STAT_NAKS] = "naks",
 	[OV528_STAT_BAD_JPEG] = "bad_jpeg",
+	[OV528_STAT_TURNAROUND] = "turnaround_us",
 	NULL
 };
 
@@ -89,6 +98,10 @@ enum { OV528_CONTRAST, OV528_BRIGHTNESS, OV528_EXPOSURE, OV528_NUM_CBE };
  * @verify: frames still to fetch twice: the link broke a package lately
  * @lost: the camera fell silent inside a frame: find it before the next
  * @copy: the second fetch of a package, to compare
+ * @gap_us: the turnaround kept before each command
+ * @gap_max_us: the devicetree's turnaround, where @gap_us starts
+ * @gap_floor_us: a step above the gap a command was last lost at
+ * @gap_clean: clean exchanges since @gap_us last changed
  *
  * Everything but the wants is under the link's claim; the wants are
  * written by s_ctrl and read (READ_ONCE) by whoever sends them.
@@ -107,6 +120,10 @@ struct ov528_cam {
 	unsigned int verify;
 	bool lost;
 	u8 copy[OV528_PKG_MAX];
+	u32 gap_us;
+	u32 gap_max_us;
+	u32 gap_floor_us;
+	unsigned int gap_clean;
 };
 
 static const struct sercam_mode ov528_modes[] = {
@@ -249,6 +266,49 @@ static void ov528_rx_pkg(struct sercam_xfer *x, const u8 *buf, size_t len)
 	}
 }
 
+static void ov528_set_gap(struct sercam_camera *cam, u32 us)
+{
+	struct ov528_cam *oc = cam->priv;
+
+	oc->gap_us = us;
+	oc->gap_clean = 0;
+	atomic64_set(&cam->fstats[OV528_STAT_TURNAROUND], us);
+}
+
+/*
+ * A reply came: the line was free in time. At the floor, a long clean run
+ * lowers the floor a step: the loss that set it may have had another
+ * cause (a camera unplugged).
+ */
+static void ov528_gap_clean(struct sercam_camera *cam)
+{
+	struct ov528_cam *oc = cam->priv;
+	u32 step;
+
+	if (!oc->gap_us || ++oc->gap_clean < OV528_GAP_CLEAN)
+		return;
+	if (oc->gap_us <= oc->gap_floor_us) {
+		if (oc->gap_clean < 4 * OV528_GAP_CLEAN)
+			return;
+		oc->gap_floor_us -= min(oc->gap_floor_us, OV528_GAP_STEP_US);
+	}
+	step = max_t(u32, oc->gap_us / 4, OV528_GAP_STEP_US);
+	ov528_set_gap(cam, oc->gap_us > oc->gap_floor_us + step ?
+			   oc->gap_us - step : oc->gap_floor_us);
+}
+
+/* A command met silence: maybe a transceiver still held the line. */
+static void ov528_gap_missed(struct sercam_camera *cam)
+{
+	struct ov528_cam *oc = cam->priv;
+
+	if (!oc->gap_max_us)
+		return;
+	oc->gap_floor_us = min(oc->gap_us + OV528_GAP_STEP_US, oc->gap_max_us);
+	ov528_set_gap(cam, clamp(2 * oc->gap_us, oc->gap_floor_us,
+				 oc->gap_max_us));
+}
+
 /*
  * Send @m, collect the reply in @r. @first_ms: the time the camera may
  * take to start answering; @reply_max: the longest reply. The link is
@@ -258,6 +318,7 @@ static int ov528_xfer(struct sercam_camera *cam, const struct ov528_msg *m,
 		      struct ov528_rx *r, unsigned int first_ms, u32 reply_max,
 		      const struct sercam_stop *stop)
 {
+	struct ov528_cam *oc = cam->priv;
 	struct sercam_link *link = cam->link;
 	u8 tx[OV528_CMD_LEN];
 	struct sercam_xfer x = {
@@ -270,12 +331,20 @@ static int ov528_xfer(struct sercam_camera *cam, const struct ov528_msg *m,
 			    2 * sercam_link_wire_ms(link,
 						    OV528_CMD_LEN + reply_max),
 	};
+	int ret;
 
 	ov528_encode(tx, m);
 	r->cam = cam;
 	r->got = 0;
 	r->at = 0;
-	return sercam_link_xfer_claimed(link, &x);
+	sercam_link_set_turnaround(link, oc->gap_us);
+	ret = sercam_link_xfer_claimed(link, &x);
+	/* unanswered SYNCs are how a camera is found, not a lost command */
+	if (!ret)
+		ov528_gap_clean(cam);
+	else if (ret == -ETIMEDOUT && !r->got && !r->at && m->id != OV528_SYNC)
+		ov528_gap_missed(cam);
+	return ret;
 }
 
 /* Send @m with no reply awaited (the host's ACKs). The link is claimed. */
@@ -284,9 +353,11 @@ static int ov528_send(struct sercam_camera *cam, u8 id, u8 p1, u8 p2, u8 p3,
 {
 	struct ov528_msg m = { .id = id, .addr = cam->addr,
 			       .p = { p1, p2, p3, p4 } };
+	struct ov528_cam *oc = cam->priv;
 	u8 tx[OV528_CMD_LEN];
 
 	ov528_encode(tx, &m);
+	sercam_link_set_turnaround(cam->link, oc->gap_us);
 	return sercam_link_send_claimed(cam->link, tx, sizeof(tx), stop);
 }
 
@@ -911,7 +982,8 @@ static int ov528_probe_cam(struct sercam_camera *cam)
 		dev_err(cam->dev, "ovti,turnaround-ms = %u: at most 1000\n", ms);
 		return -EINVAL;
 	}
-	sercam_link_set_turnaround(cam->link, ms * USEC_PER_MSEC);
+	oc->gap_max_us = ms * USEC_PER_MSEC;
+	ov528_set_gap(cam, oc->gap_max_us);
 	return 0;
 }
 
