@@ -6,6 +6,7 @@
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "sercam-compat.h"
@@ -172,4 +173,124 @@ const char *ov528_nak_name(u8 code)
 		if (names[i].code == code)
 			return names[i].name;
 	return "still in a transfer";
+}
+
+/**
+ * ov528_data_size() - the image size a DATA message announces
+ * @msg: the DATA message
+ *
+ * Return: its 24-bit little-endian length (p2 p3 p4).
+ */
+u32 ov528_data_size(const u8 msg[OV528_CMD_LEN])
+{
+	return msg[3] | msg[4] << 8 | msg[5] << 16;
+}
+
+/**
+ * ov528_rx_start() - get ready for a reply
+ * @r: the collector, its caller's fields set
+ */
+void ov528_rx_start(struct ov528_rx *r)
+{
+	r->got = 0;
+	r->at = 0;
+}
+
+/* Messages, each starting 0xAA (bytes before one are noise), then RAW. */
+static int ov528_rx_msgs(struct ov528_rx *r, const u8 *buf, size_t len,
+			 u32 *more)
+{
+	size_t n;
+
+	while (len) {
+		if (r->got < r->want) {
+			if (r->got % OV528_CMD_LEN == 0 && *buf != OV528_HEAD) {
+				buf++;
+				len--;
+				continue;
+			}
+			r->msg[r->got++] = *buf++;
+			len--;
+			/* a NAK ends it at once: nothing follows */
+			if (r->got == OV528_CMD_LEN &&
+			    (r->msg[1] & 0x1f) == OV528_NAK)
+				return 0;
+			if (r->got < r->want)
+				continue;
+			if (!r->raw || r->want < 2 * OV528_CMD_LEN ||
+			    (r->msg[7] & 0x1f) != OV528_DATA)
+				return 0;
+			r->len = ov528_data_size(r->msg + OV528_CMD_LEN);
+			if (r->len > r->room)
+				return -EMSGSIZE;
+			*more += r->len;
+			if (!r->len)
+				return 0;
+			continue;
+		}
+		n = min_t(size_t, len, r->len - r->at);
+		memcpy(r->dst + r->at, buf, n);
+		r->at += n;
+		buf += n;
+		len -= n;
+		if (r->at == r->len)
+			return 0;
+	}
+	return -EINPROGRESS;
+}
+
+/* A package, by its length field: id, n, n bytes, sum. */
+static int ov528_rx_pkg(struct ov528_rx *r, const u8 *buf, size_t len)
+{
+	const u32 data_end = sizeof(r->head) + r->len;
+	size_t n;
+
+	while (len) {
+		if (r->at < sizeof(r->head)) {
+			r->head[r->at++] = *buf++;
+			len--;
+			/* another length: not the package asked for */
+			if (r->at == sizeof(r->head) &&
+			    get_unaligned_le16(r->head + 2) != r->len)
+				return -EPROTO;
+			continue;
+		}
+		if (r->at < data_end) {
+			n = min_t(size_t, len, data_end - r->at);
+			memcpy(r->dst + r->at - sizeof(r->head), buf, n);
+			r->at += n;
+			buf += n;
+			len -= n;
+			continue;
+		}
+		r->verify[r->at++ - data_end] = *buf++;
+		len--;
+		if (r->at == data_end + sizeof(r->verify))
+			return ov528_pkg_check(r->head, r->dst, r->verify,
+					       get_unaligned_le16(r->head),
+					       r->len);
+	}
+	return -EINPROGRESS;
+}
+
+/**
+ * ov528_rx_feed() - take bytes of a reply
+ * @r: the collector
+ * @buf: the bytes
+ * @len: how many
+ * @more: incremented by the bytes a RAW picture adds to the reply, once
+ *	DATA announced it (for the exchange's deadline)
+ *
+ * A package is assembled by its length field, never by how its bytes
+ * arrive; bytes after a complete reply are not looked at.
+ *
+ * Return: -EINPROGRESS while more is due; 0 when the reply is complete
+ * (messages: check them; a NAK ends it early); -EPROTO for a package of
+ * another length, -EBADMSG for one with a wrong sum, -EMSGSIZE for a RAW
+ * picture larger than @r->room.
+ */
+int ov528_rx_feed(struct ov528_rx *r, const u8 *buf, size_t len, u32 *more)
+{
+	return r->pkg ? ov528_rx_pkg(r, buf, len) :
+			ov528_rx_msgs(r, buf, len, more);
 }

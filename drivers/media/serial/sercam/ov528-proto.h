@@ -61,6 +61,39 @@ struct ov528_msg {
 	u8 p[4];
 };
 
+/**
+ * struct ov528_rx - a reply being collected
+ * @msg: the reply messages, 6 bytes each
+ * @want: message bytes to collect (6 or 12)
+ * @got: message bytes collected
+ * @raw: after the messages (ACK, DATA) comes a RAW picture of DATA's size
+ * @pkg: the reply is a package, not messages
+ * @dst: where a package's data or a RAW picture goes
+ * @room: bytes at @dst (RAW)
+ * @len: a package's data bytes (set by the caller); a RAW picture's size
+ *	(from DATA)
+ * @at: bytes of the package (header and sum included), or of the picture,
+ *	so far
+ * @head: a package's id and length
+ * @verify: a package's sum bytes
+ *
+ * The caller sets @want, @raw, @pkg, @dst, @room and (packages) @len, then
+ * calls ov528_rx_start() before each exchange.
+ */
+struct ov528_rx {
+	u8 msg[2 * OV528_CMD_LEN];
+	u8 want;
+	u8 got;
+	bool raw;
+	bool pkg;
+	u8 *dst;
+	u32 room;
+	u32 len;
+	u32 at;
+	u8 head[4];
+	u8 verify[2];
+};
+
 void ov528_encode(u8 out[OV528_CMD_LEN], const struct ov528_msg *m);
 int ov528_decode(const u8 in[OV528_CMD_LEN], struct ov528_msg *m);
 u8 ov528_sum(const u8 *buf, size_t len);
@@ -70,5 +103,8 @@ u32 ov528_pkg_count(u32 size, u32 pkg_size);
 int ov528_baud_divisors(u32 baud, u8 *d1, u8 *d2);
 u32 ov528_baud(u8 d1, u8 d2);
 const char *ov528_nak_name(u8 code);
+u32 ov528_data_size(const u8 msg[OV528_CMD_LEN]);
+void ov528_rx_start(struct ov528_rx *r);
+int ov528_rx_feed(struct ov528_rx *r, const u8 *buf, size_t len, u32 *more);
 
 #endif /* _OV528_PROTO_H */

@@ -142,128 +142,17 @@ static bool ov528_give_up(int ret)
 
 /* --- exchanges ----------------------------------------------------------- */
 
-/**
- * struct ov528_rx - what an exchange collects
- * @cam: the camera
- * @msg: the replies, 6 bytes each
- * @want: reply bytes to collect (6 or 12)
- * @got: reply bytes collected
- * @raw: after the replies (ACK, DATA) comes the picture itself
- * @pkg: the reply is a package, not messages
- * @dst: where a package's data or a RAW picture goes
- * @room: bytes at @dst
- * @len: a package's data bytes; a RAW picture's size (from DATA)
- * @at: bytes of the package (header and sum included) or picture so far
- * @head: a package's id and length
- * @verify: a package's sum bytes
- */
-struct ov528_rx {
-	struct sercam_camera *cam;
-	u8 msg[2 * OV528_CMD_LEN];
-	u8 want;
-	u8 got;
-	bool raw;
-	bool pkg;
-	u8 *dst;
-	u32 room;
-	u32 len;
-	u32 at;
-	u8 head[4];
-	u8 verify[2];
-};
-
-static u32 ov528_data_size(const u8 *msg)
+/* The link's receive callback: the reply's bytes to the pure parser. */
+static void ov528_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 {
-	return msg[3] | msg[4] << 8 | msg[5] << 16;
-}
+	u32 more = 0;
+	int ret;
 
-/* Replies: 6-byte messages, each starting 0xAA; bytes before one are noise. */
-static void ov528_rx_msgs(struct sercam_xfer *x, const u8 *buf, size_t len)
-{
-	struct ov528_rx *r = x->ctx;
-	size_t n;
-
-	while (len) {
-		if (r->got < r->want) {
-			if (r->got % OV528_CMD_LEN == 0 && *buf != OV528_HEAD) {
-				buf++;
-				len--;
-				continue;
-			}
-			r->msg[r->got++] = *buf++;
-			len--;
-			/* a NAK ends it at once: nothing follows */
-			if (r->got == OV528_CMD_LEN &&
-			    (r->msg[1] & 0x1f) == OV528_NAK) {
-				sercam_xfer_end(x, 0);
-				return;
-			}
-			if (r->got < r->want)
-				continue;
-			if (!r->raw || (r->msg[7] & 0x1f) != OV528_DATA) {
-				sercam_xfer_end(x, 0);
-				return;
-			}
-			r->len = ov528_data_size(r->msg + OV528_CMD_LEN);
-			if (r->len > r->room) {
-				sercam_xfer_end(x, -EMSGSIZE);
-				return;
-			}
-			sercam_xfer_extend(x, r->len);
-			if (!r->len) {
-				sercam_xfer_end(x, 0);
-				return;
-			}
-			continue;
-		}
-		n = min_t(size_t, len, r->len - r->at);
-		memcpy(r->dst + r->at, buf, n);
-		r->at += n;
-		buf += n;
-		len -= n;
-		if (r->at == r->len) {
-			sercam_xfer_end(x, 0);
-			return;
-		}
-	}
-}
-
-/* A package, by its length field: id, n, n bytes, sum. */
-static void ov528_rx_pkg(struct sercam_xfer *x, const u8 *buf, size_t len)
-{
-	struct ov528_rx *r = x->ctx;
-	size_t n;
-
-	while (len) {
-		if (r->at < sizeof(r->head)) {
-			r->head[r->at++] = *buf++;
-			len--;
-			if (r->at == sizeof(r->head) &&
-			    get_unaligned_le16(r->head + 2) != r->len) {
-				/* another length: not the package asked for */
-				sercam_xfer_end(x, -EPROTO);
-				return;
-			}
-			continue;
-		}
-		if (r->at < sizeof(r->head) + r->len) {
-			n = min_t(size_t, len, sizeof(r->head) + r->len - r->at);
-			memcpy(r->dst + r->at - sizeof(r->head), buf, n);
-			r->at += n;
-			buf += n;
-			len -= n;
-			continue;
-		}
-		r->verify[r->at++ - sizeof(r->head) - r->len] = *buf++;
-		len--;
-		if (r->at == sizeof(r->head) + r->len + sizeof(r->verify)) {
-			sercam_xfer_end(x, ov528_pkg_check(r->head, r->dst,
-							   r->verify,
-							   get_unaligned_le16(r->head),
-							   r->len));
-			return;
-		}
-	}
+	ret = ov528_rx_feed(x->ctx, buf, len, &more);
+	if (more)
+		sercam_xfer_extend(x, more);
+	if (ret != -EINPROGRESS)
+		sercam_xfer_end(x, ret);
 }
 
 static void ov528_set_gap(struct sercam_camera *cam, u32 us)
@@ -323,7 +212,7 @@ static int ov528_xfer(struct sercam_camera *cam, const struct ov528_msg *m,
 	u8 tx[OV528_CMD_LEN];
 	struct sercam_xfer x = {
 		.tx = tx, .tx_len = sizeof(tx),
-		.rx = r->pkg ? ov528_rx_pkg : ov528_rx_msgs, .ctx = r,
+		.rx = ov528_rx, .ctx = r,
 		.stop = stop,
 		.first_ms = first_ms + sercam_link_wire_ms(link, OV528_CMD_LEN),
 		.gap_ms = OV528_GAP_MS + sercam_link_wire_ms(link, 16),
@@ -334,9 +223,7 @@ static int ov528_xfer(struct sercam_camera *cam, const struct ov528_msg *m,
 	int ret;
 
 	ov528_encode(tx, m);
-	r->cam = cam;
-	r->got = 0;
-	r->at = 0;
+	ov528_rx_start(r);
 	sercam_link_set_turnaround(link, oc->gap_us);
 	ret = sercam_link_xfer_claimed(link, &x);
 	/* unanswered SYNCs are how a camera is found, not a lost command */

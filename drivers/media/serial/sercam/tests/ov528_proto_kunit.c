@@ -123,12 +123,123 @@ static void nak_names(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, strcmp(ov528_nak_name(0x42), "still in a transfer"), 0);
 }
 
+/* Feed @s in runs of @chunk; the status of the last feed. */
+static int feed(struct ov528_rx *r, const u8 *s, size_t len, size_t chunk,
+		u32 *more)
+{
+	size_t at = 0;
+	int ret = -EINPROGRESS;
+
+	ov528_rx_start(r);
+	*more = 0;
+	while (at < len && ret == -EINPROGRESS) {
+		size_t n = min(chunk, len - at);
+
+		ret = ov528_rx_feed(r, s + at, n, more);
+		at += n;
+	}
+	return ret;
+}
+
+static const size_t chunks[] = { 1, 2, 5, 64, 4096 };
+
+static void rx_messages(struct kunit *test)
+{
+	/* noise, then ACK of GET PICTURE and DATA 5 bytes, then the picture */
+	static const u8 wire[] = {
+		0x00, 0x55, 0xff,
+		0xaa, 0x0e, 0x04, 0x01, 0x00, 0x00,
+		0xaa, 0x0a, 0x01, 0x05, 0x00, 0x00,
+		'g', 'r', 'e', 'y', '!',
+	};
+	static const u8 nak[] = { 0xaa, 0x0f, 0x00, 0x07, 0x0f, 0x00,
+				  0xaa, 0x0a };
+	u8 dst[8];
+	struct ov528_rx r;
+	u32 more;
+	size_t c;
+
+	for (c = 0; c < ARRAY_SIZE(chunks); c++) {
+		r = (struct ov528_rx){ .want = 12, .raw = true, .dst = dst,
+				       .room = sizeof(dst) };
+		KUNIT_EXPECT_EQ(test, feed(&r, wire, sizeof(wire), chunks[c],
+					   &more), 0);
+		KUNIT_EXPECT_EQ(test, r.got, 12);
+		KUNIT_EXPECT_MEMEQ(test, r.msg, wire + 3, 12);
+		KUNIT_EXPECT_EQ(test, more, 5);
+		KUNIT_EXPECT_EQ(test, r.at, 5);
+		KUNIT_EXPECT_MEMEQ(test, dst, "grey!", 5);
+		/* the picture larger than the room */
+		r = (struct ov528_rx){ .want = 12, .raw = true, .dst = dst,
+				       .room = 4 };
+		KUNIT_EXPECT_EQ(test, feed(&r, wire, sizeof(wire), chunks[c],
+					   &more), -EMSGSIZE);
+		/* without raw, the messages alone */
+		r = (struct ov528_rx){ .want = 12 };
+		KUNIT_EXPECT_EQ(test, feed(&r, wire, sizeof(wire), chunks[c],
+					   &more), 0);
+		KUNIT_EXPECT_EQ(test, more, 0);
+		/* a NAK ends a two-message reply after one */
+		r = (struct ov528_rx){ .want = 12 };
+		KUNIT_EXPECT_EQ(test, feed(&r, nak, sizeof(nak), chunks[c],
+					   &more), 0);
+		KUNIT_EXPECT_EQ(test, r.got, 6);
+		/* half a message is not a reply */
+		r = (struct ov528_rx){ .want = 6 };
+		KUNIT_EXPECT_EQ(test, feed(&r, wire + 3, 4, chunks[c], &more),
+				-EINPROGRESS);
+	}
+}
+
+static void rx_package(struct kunit *test)
+{
+	/* package 2, "ABC", sum 0xcb (package_sum) */
+	static const u8 pkg[] = { 0x02, 0x00, 0x03, 0x00, 'A', 'B', 'C',
+				  0xcb, 0x00 };
+	u8 bad[sizeof(pkg)], dst[3];
+	struct ov528_rx r;
+	u32 more;
+	size_t c;
+
+	for (c = 0; c < ARRAY_SIZE(chunks); c++) {
+		r = (struct ov528_rx){ .pkg = true, .dst = dst, .len = 3 };
+		KUNIT_EXPECT_EQ(test, feed(&r, pkg, sizeof(pkg), chunks[c],
+					   &more), 0);
+		KUNIT_EXPECT_MEMEQ(test, dst, "ABC", 3);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le16(r.head), 2);
+		/* another length than asked: refused at once */
+		r = (struct ov528_rx){ .pkg = true, .dst = dst, .len = 2 };
+		KUNIT_EXPECT_EQ(test, feed(&r, pkg, sizeof(pkg), chunks[c],
+					   &more), -EPROTO);
+		/* a wrong sum */
+		memcpy(bad, pkg, sizeof(pkg));
+		bad[5] ^= 0x10;
+		r = (struct ov528_rx){ .pkg = true, .dst = dst, .len = 3 };
+		KUNIT_EXPECT_EQ(test, feed(&r, bad, sizeof(bad), chunks[c],
+					   &more), -EBADMSG);
+		/*
+		 * Bit 0 set in 'B' and cleared in 'C' ("ACB"): the sum
+		 * cannot see it, which is why the driver walks the JPEG and
+		 * fetches twice on a noisy link.
+		 */
+		memcpy(bad, pkg, sizeof(pkg));
+		bad[5] ^= 0x01;
+		bad[6] ^= 0x01;
+		r = (struct ov528_rx){ .pkg = true, .dst = dst, .len = 3 };
+		KUNIT_EXPECT_EQ(test, feed(&r, bad, sizeof(bad), chunks[c],
+					   &more), 0);
+		KUNIT_EXPECT_MEMEQ(test, dst, "ACB", 3);
+	}
+}
+
 static struct kunit_case ov528_proto_cases[] = {
 	KUNIT_CASE(encode_decode),
 	KUNIT_CASE(package_sum),
 	KUNIT_CASE(package_count),
 	KUNIT_CASE(baud_divisors),
 	KUNIT_CASE(nak_names),
+	KUNIT_CASE(rx_messages),
+	KUNIT_CASE(rx_package),
 	{}
 };
 
