@@ -133,7 +133,7 @@ host_tests() {
 		>"$out/camemu.tap" 2>"$out/camemu.err" || true
 	make -s -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" KSRC="$ksrc" check \
 		>"$out/proto.tap" 2>"$out/proto.err" || true
-	# the two fuzzers one after the other, 30 s each
+	# the fuzzers one after the other: 30 s, 30 s, 20 s
 	{
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=30 \
@@ -141,6 +141,9 @@ host_tests() {
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=30 \
 			fuzz-check-stream >"$out/fuzz-stream.tap" 2>"$out/fuzz-stream.err"
+		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
+			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=20 \
+			fuzz-check-ov528 >"$out/fuzz-ov528.tap" 2>"$out/fuzz-ov528.err"
 	} &
 	fuzz_pid=$!
 	"$tb/dt-check.sh" "$ksrc" >"$out/devicetree.tap" 2>"$out/devicetree.err" || true
