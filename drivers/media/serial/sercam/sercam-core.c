@@ -118,15 +118,16 @@ static void sercam_bus_speed_up(struct sercam_bus *bus, struct sercam_cam *cam,
 
 /* The cameras answer below the bus's rate: is it time to try again? */
 static void sercam_bus_keep_speed(struct sercam_bus *bus,
-				  struct sercam_cam *cam)
+				  struct sercam_cam *cam,
+				  const struct sercam_stop *stop)
 {
 	if (!bus->family->ops->set_rate ||
 	    sercam_link_baud(&bus->link) == bus->target_baud ||
 	    time_before(jiffies, READ_ONCE(bus->speedup_at)) ||
-	    sercam_link_claim(&bus->link, &cam->c.stop))
+	    sercam_link_claim(&bus->link, stop))
 		return;
 	if (time_after_eq(jiffies, bus->speedup_at))
-		sercam_bus_speed_up(bus, cam, &cam->c.stop);
+		sercam_bus_speed_up(bus, cam, stop);
 	sercam_link_release(&bus->link);
 }
 
@@ -173,6 +174,25 @@ static void sercam_cam_found(struct sercam_camera *cam)
 	WRITE_ONCE(cam->present, true);
 }
 
+/**
+ * sercam_camera_forget() - the camera lost its state
+ * @cam: the camera
+ *
+ * For a camera its family put to sleep, or that may have lost power: it
+ * is looked for (hello) and set up (cam_init) again before it is next
+ * used, at once, without a backoff.
+ *
+ * Context: the bus's workqueue (the camera's capture or idle work), or
+ * with nothing else using the camera (power management).
+ */
+void sercam_camera_forget(struct sercam_camera *cam)
+{
+	cam->backoff_ms = 0;
+	WRITE_ONCE(cam->retry_at, jiffies);
+	WRITE_ONCE(cam->present, false);
+}
+EXPORT_SYMBOL_GPL(sercam_camera_forget);
+
 /* It did not: look again later, each time later, up to a limit. */
 static void sercam_cam_absent(struct sercam_camera *cam)
 {
@@ -200,20 +220,20 @@ static bool sercam_bus_others_present(struct sercam_bus *bus,
 
 /* Look for @cam: 0 when it answers (and was switched to max-speed). */
 static int sercam_camera_look(struct sercam_camera *cam, char *tried,
-			      size_t size)
+			      size_t size, const struct sercam_stop *stop)
 {
 	struct sercam_bus *bus = to_sercam_cam(cam)->bus;
 	u32 was = sercam_link_baud(cam->link);
 	int ret;
 
-	ret = sercam_link_claim(cam->link, &cam->stop);
+	ret = sercam_link_claim(cam->link, stop);
 	if (ret)
 		return ret;
 	ret = sercam_bus_find_rate(bus, to_sercam_cam(cam),
 				   !sercam_bus_others_present(bus, cam),
-				   tried, size, &cam->stop);
+				   tried, size, stop);
 	if (!ret)
-		sercam_bus_speed_up(bus, to_sercam_cam(cam), &cam->stop);
+		sercam_bus_speed_up(bus, to_sercam_cam(cam), stop);
 	else if (was)
 		/* the other cameras on the bus are still at the old rate */
 		sercam_link_set_baud_claimed(cam->link, was);
@@ -242,7 +262,7 @@ int sercam_camera_resync(struct sercam_camera *cam)
 	int ret;
 
 	sercam_stat_inc(cam, SERCAM_STAT_RESYNCS);
-	ret = sercam_camera_look(cam, tried, sizeof(tried));
+	ret = sercam_camera_look(cam, tried, sizeof(tried), &cam->stop);
 	if (!ret) {
 		sercam_cam_found(cam);
 		return 0;
@@ -261,6 +281,8 @@ EXPORT_SYMBOL_GPL(sercam_camera_resync);
 /**
  * sercam_camera_ready() - make sure a camera is there before using it
  * @cam: the camera
+ * @stop: what ends the look: &cam->stop from the capture, &cam->gone from
+ *	a control (stream-off must not cancel a control's look)
  *
  * A camera that answered is (and a bus that runs below its rate is moved
  * back up now and then). One that did not (at probe, after a resume, or
@@ -273,7 +295,8 @@ EXPORT_SYMBOL_GPL(sercam_camera_resync);
  * (process context, the link not claimed).
  * Return: 0, -ENODEV, -ECANCELED or -EINTR.
  */
-int sercam_camera_ready(struct sercam_camera *cam)
+int sercam_camera_ready(struct sercam_camera *cam,
+			const struct sercam_stop *stop)
 {
 	struct sercam_cam *sc = to_sercam_cam(cam);
 	const struct sercam_family_ops *ops = sc->family->ops;
@@ -281,7 +304,7 @@ int sercam_camera_ready(struct sercam_camera *cam)
 	int ret;
 
 	if (READ_ONCE(cam->present)) {
-		sercam_bus_keep_speed(sc->bus, sc);
+		sercam_bus_keep_speed(sc->bus, sc, stop);
 		return 0;
 	}
 	if (mutex_lock_killable(&sc->ready_lock))
@@ -293,7 +316,7 @@ int sercam_camera_ready(struct sercam_camera *cam)
 	ret = -ENODEV;
 	if (time_before(jiffies, READ_ONCE(cam->retry_at)))
 		goto out;
-	ret = sercam_camera_look(cam, tried, sizeof(tried));
+	ret = sercam_camera_look(cam, tried, sizeof(tried), stop);
 	if (!ret && ops->cam_init)
 		ret = ops->cam_init(cam);
 	if (!ret) {
@@ -820,13 +843,8 @@ static void sercam_bus_forget(struct sercam_bus *bus)
 	/* a camera that only talks has nothing to forget */
 	if (!bus->family->ops->hello)
 		return;
-	for (i = 0; i < bus->num_cams; i++) {
-		struct sercam_camera *cam = &bus->cams[i]->c;
-
-		cam->backoff_ms = 0;
-		WRITE_ONCE(cam->retry_at, jiffies);
-		WRITE_ONCE(cam->present, false);
-	}
+	for (i = 0; i < bus->num_cams; i++)
+		sercam_camera_forget(&bus->cams[i]->c);
 }
 
 static struct sercam_bus *sercam_dev_bus(struct device *dev)

@@ -314,6 +314,8 @@ void sercam_serdev_remove(struct serdev_device *serdev);
 /* a family's serdev driver's .pm: runtime PM and system sleep of the bus */
 extern const struct dev_pm_ops sercam_pm_ops;
 int sercam_camera_resync(struct sercam_camera *cam);
-int sercam_camera_ready(struct sercam_camera *cam);
+int sercam_camera_ready(struct sercam_camera *cam,
+			const struct sercam_stop *stop);
+void sercam_camera_forget(struct sercam_camera *cam);
 
 #endif /* _SERCAM_FAMILY_H */

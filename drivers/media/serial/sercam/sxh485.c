@@ -509,7 +509,7 @@ static int sxh485_s_ctrl(struct v4l2_ctrl *ctrl)
 	 * A camera not present is looked for first (after a resume it was
 	 * forgotten, not lost); found, it gets the old values, then this.
 	 */
-	if (!READ_ONCE(cam->present) && sercam_camera_ready(cam))
+	if (!READ_ONCE(cam->present) && sercam_camera_ready(cam, &cam->gone))
 		return 0;
 	WRITE_ONCE(*want, ctrl->val);
 	ret = sxh485_sync_now(cam, &cam->gone);
@@ -821,7 +821,7 @@ static int sxh485_capture(struct sercam_camera *cam, struct sercam_frame *f)
 	bool whole, gray;
 
 	/* a camera that is not there: looked for, now or after its backoff */
-	ret = sercam_camera_ready(cam);
+	ret = sercam_camera_ready(cam, &cam->stop);
 	if (ret)
 		return ret;
 	for (i = 0; i < SXH485_FRAME_TRIES; i++) {
