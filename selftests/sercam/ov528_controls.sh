@@ -4,12 +4,14 @@
 # and exposure bias reach it at once as one CBE (contrast, brightness,
 # exposure, 0..4 each), the power-line frequency as LIGHT (0 50 Hz, 1
 # 60 Hz); a camera that NAKs CBE (a C328) has those three inactive, and
-# its power-line control still works.
+# its power-line control still works. The node is held open meanwhile:
+# the last close puts the camera to sleep, and asleep it forgets them.
 echo "TAP version 13"
 echo "1..5"
 dev=$(sercam_dev.sh) || { echo "Bail out! no sercam node"; exit 1; }
 st() { sercam_emu status | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 inactive() { v4l2-ctl -d "$dev" -l | grep -q "^ *$1 .*flags=inactive"; }
+exec 3<"$dev"
 
 if v4l2-ctl -d "$dev" -c brightness=4 -c contrast=0 -c auto_exposure_bias=3 &&
    [ "$(st cbe)" = 0,4,3 ]; then
@@ -27,10 +29,12 @@ else
 fi
 
 # a camera without CBE, from power-on
+exec 3<&-
 rmmod sercam_ov528
 sercam_emu set cbe 0 >/dev/null && sercam_emu powercycle >/dev/null
 modprobe sercam-ov528
 dev=$(sercam_dev.sh)
+exec 3<"$dev"
 # the camera is found (and asked for CBE) in the background: wait for it
 i=0
 while ! inactive brightness && [ $i -lt 100 ]; do
@@ -55,6 +59,7 @@ else
 	grep '^not ok' /tmp/ov528-nocbe.tap | sed 's/^/# /' | head -3
 	echo "not ok 5 - capture from a camera without CBE"
 fi
+exec 3<&-
 rmmod sercam_ov528
 sercam_emu set cbe 1 >/dev/null && sercam_emu powercycle >/dev/null
 modprobe sercam-ov528

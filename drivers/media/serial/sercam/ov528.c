@@ -466,6 +466,26 @@ static int ov528_cam_init(struct sercam_camera *cam)
 	return ret;
 }
 
+/*
+ * Nobody looks: POWER OFF (the camera then answers nothing but SYNC, and
+ * needs up to 25 of them). It is woken by the SYNC loop before next use.
+ */
+static void ov528_idle(struct sercam_camera *cam)
+{
+	struct ov528_rx r = {};
+	int ret;
+
+	if (!READ_ONCE(cam->present) || sercam_link_claim(cam->link, &cam->gone))
+		return;
+	ret = ov528_cmd(cam, OV528_POWER_OFF, 0, 0, 0, 0, &r, 0, OV528_CMD_MS,
+			1, &cam->gone);
+	sercam_link_release(cam->link);
+	if (ret)
+		return;
+	ov528_forget(cam->priv);
+	sercam_camera_forget(cam);
+}
+
 /* --- controls ------------------------------------------------------------ */
 
 static int ov528_s_ctrl(struct v4l2_ctrl *ctrl)
@@ -497,7 +517,7 @@ static int ov528_s_ctrl(struct v4l2_ctrl *ctrl)
 	 * first; one that refuses or does not answer is an error, and the
 	 * control keeps its old value.
 	 */
-	if (!READ_ONCE(cam->present) && sercam_camera_ready(cam)) {
+	if (!READ_ONCE(cam->present) && sercam_camera_ready(cam, &cam->gone)) {
 		WRITE_ONCE(*want, val);
 		return 0;
 	}
@@ -778,7 +798,7 @@ static int ov528_capture(struct sercam_camera *cam, struct sercam_frame *f)
 		if (ret)
 			return ret;
 	}
-	ret = sercam_camera_ready(cam);
+	ret = sercam_camera_ready(cam, &cam->stop);
 	if (ret)
 		return ret;
 	for (i = 0; i < OV528_FRAME_TRIES; i++) {
@@ -882,6 +902,7 @@ static const struct sercam_family_ops ov528_ops = {
 	.set_rate = ov528_set_rate,
 	.cam_init = ov528_cam_init,
 	.capture = ov528_capture,
+	.idle = ov528_idle,
 };
 
 /* The rates a camera is looked for at: it locks onto the one it is synced at. */
