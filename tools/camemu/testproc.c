@@ -285,6 +285,29 @@ static void test_start_stop(void)
 	       "SIGTERM: clean exit (status 0), socket files removed");
 }
 
+/*
+ * Whether camemu exits non-zero with each of @bad (after --uart): true
+ * when all of them fail, a "#" line for each that does not.
+ */
+static bool options_fail(const char *const *bad, size_t n)
+{
+	char cmd[512];
+	bool all = true;
+
+	for (size_t i = 0; i < n; i++) {
+		int st;
+
+		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
+			 camemu_bin, path_in("x.sock"), bad[i]);
+		st = system(cmd);
+		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
+			tap_diag("'%s' did not fail", bad[i]);
+			all = false;
+		}
+	}
+	return all;
+}
+
 static void test_help(void)
 {
 	char cmd[512];
@@ -1067,21 +1090,9 @@ static void test_stream_options(void)
 		"--family bogus",
 		"--detail 5",
 	};
-	char cmd[512];
-	bool all = true;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int st;
-
-		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
-			 camemu_bin, path_in("x.sock"), bad[i]);
-		st = system(cmd);
-		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
-			tap_diag("'%s' did not fail", bad[i]);
-			all = false;
-		}
-	}
-	tap_ok(all, "options of the other family and bad stream values fail");
+	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
+	       "options of the other family and bad stream values fail");
 }
 
 /* ---- OV528 cameras --------------------------------------------------- */
@@ -1314,21 +1325,12 @@ static void test_ov528_options(void)
 		"kind=snapshot|preview",
 	};
 	char cmd[512], buf[32768];
-	bool all = true;
+	bool all;
 	FILE *f;
 	size_t n;
-	int st;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
-			 camemu_bin, path_in("x.sock"), bad[i]);
-		st = system(cmd);
-		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
-			tap_diag("'%s' did not fail", bad[i]);
-			all = false;
-		}
-	}
-	tap_ok(all, "ov528: options of the other families, bad addresses and bad values fail");
+	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
+	       "ov528: options of the other families, bad addresses and bad values fail");
 	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
 	f = popen(cmd, "r");
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -1583,21 +1585,9 @@ static void test_omvp_options(void)
 		"--family omvp --fault junk",
 		"--family omvp --fault badhcrc addr=1",
 	};
-	char cmd[512];
-	bool all = true;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int st;
-
-		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
-			 camemu_bin, path_in("x.sock"), bad[i]);
-		st = system(cmd);
-		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
-			tap_diag("'%s' did not fail", bad[i]);
-			all = false;
-		}
-	}
-	tap_ok(all, "omvp options with another family, other families' options and bad omvp values fail");
+	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
+	       "omvp options with another family, other families' options and bad omvp values fail");
 }
 
 static bool proc_setup(const char *camemu)
