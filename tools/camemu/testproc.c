@@ -308,14 +308,38 @@ static bool options_fail(const char *const *bad, size_t n)
 	return all;
 }
 
+/*
+ * Whether camemu --help mentions each of @doc: true when it does, a "#"
+ * line for each it does not. *st (when given) gets its wait status.
+ */
+static bool help_mentions(const char *const *doc, size_t n, int *st)
+{
+	char cmd[512], buf[32768];
+	bool all = true;
+	size_t len;
+	FILE *f;
+	int ws;
+
+	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
+	f = popen(cmd, "r");
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[len] = 0;
+	ws = pclose(f);
+	if (st)
+		*st = ws;
+	for (size_t i = 0; i < n; i++)
+		if (!strstr(buf, doc[i])) {
+			tap_diag("--help does not mention %s", doc[i]);
+			all = false;
+		}
+	return all;
+}
+
 static void test_help(void)
 {
 	char cmd[512];
-	FILE *f;
-	char buf[16384];
-	size_t n;
+	bool all;
 	int st;
-	bool all = true;
 	static const char *const opts[] = {
 		"--uart", "--pty", "--ctl", "--trace-log", "--camera", "--rate",
 		"--capture-ms", "--cmd-ms", "--restable", "--image-dir",
@@ -327,16 +351,7 @@ static void test_help(void)
 		"wait-frames", "stream on|off",
 	};
 
-	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
-	f = popen(cmd, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	st = pclose(f);
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (!strstr(buf, opts[i])) {
-			tap_diag("--help does not mention %s", opts[i]);
-			all = false;
-		}
+	all = help_mentions(opts, ARRAY_SIZE(opts), &st);
 	tap_ok(WIFEXITED(st) && !WEXITSTATUS(st) && all,
 	       "--help exits 0 and documents every option and the control protocol");
 	snprintf(cmd, sizeof(cmd), "%s --uart %s --bogus 2>/dev/null", camemu_bin,
@@ -1324,25 +1339,11 @@ static void test_ov528_options(void)
 		"nak [N] [CODE]", "A NAK CODE is hex", "family=ov528",
 		"kind=snapshot|preview",
 	};
-	char cmd[512], buf[32768];
-	bool all;
-	FILE *f;
-	size_t n;
 
 	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
 	       "ov528: options of the other families, bad addresses and bad values fail");
-	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
-	f = popen(cmd, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	pclose(f);
-	all = true;
-	for (size_t i = 0; i < sizeof(doc) / sizeof(doc[0]); i++)
-		if (!strstr(buf, doc[i])) {
-			tap_diag("--help does not mention %s", doc[i]);
-			all = false;
-		}
-	tap_ok(all, "--help documents the OV528 options, faults and control lines");
+	tap_ok(help_mentions(doc, ARRAY_SIZE(doc), NULL),
+	       "--help documents the OV528 options, faults and control lines");
 }
 
 /* ---- the OpenMV Protocol camera ---------------------------------------- */
