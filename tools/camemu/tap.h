@@ -14,6 +14,11 @@ void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tap_hexdiag(const char *what, const uint8_t *d, size_t n);
 int tap_done(void);
 
+/* A new directory /tmp/@name.XXXXXX, its path in @dir; false on failure. */
+bool test_mkdtemp(char *dir, size_t size, const char *name);
+/* Remove @dir and all in it; a "#" line when that fails. */
+void test_rmtree(const char *dir);
+
 void proc_tests(const char *camemu);
 void stream_unit_tests(void);
 void ov528_unit_tests(void);

@@ -1767,10 +1767,7 @@ static void test_noisy_line(void)
 
 void omvp_unit_tests(void)
 {
-	char cmd[128];
-
-	snprintf(tdir, sizeof(tdir), "/tmp/camemu-omvp.XXXXXX");
-	if (!mkdtemp(tdir)) {
+	if (!test_mkdtemp(tdir, sizeof(tdir), "camemu-omvp")) {
 		tap_ok(false, "mkdtemp");
 		return;
 	}
@@ -1790,7 +1787,5 @@ void omvp_unit_tests(void)
 	bus_free(&OB);
 	free(R.d);
 	free(R.t);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tdir);
-	if (system(cmd))
-		tap_diag("could not remove %s", tdir);
+	test_rmtree(tdir);
 }

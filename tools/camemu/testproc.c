@@ -1594,8 +1594,7 @@ static void test_omvp_options(void)
 static bool proc_setup(const char *camemu)
 {
 	camemu_bin = camemu;
-	snprintf(dir, sizeof(dir), "/tmp/camemu-proc.XXXXXX");
-	if (!mkdtemp(dir))
+	if (!test_mkdtemp(dir, sizeof(dir), "camemu-proc"))
 		return false;
 	signal(SIGPIPE, SIG_IGN);
 	return true;
@@ -1603,11 +1602,7 @@ static bool proc_setup(const char *camemu)
 
 static void proc_cleanup(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
-		tap_diag("could not remove %s", dir);
+	test_rmtree(dir);
 }
 
 /*
