@@ -19,6 +19,7 @@
 
 #include "crc16.h"
 #include "image.h"
+#include "omvp.h"
 #include "tap.h"
 #include "util.h"
 
@@ -1354,24 +1355,6 @@ struct opkt {
 	size_t n;
 };
 
-static size_t opkt_build(uint8_t *out, uint8_t seq, uint8_t chan,
-			 uint8_t flags, uint8_t op, const uint8_t *p, size_t n)
-{
-	out[0] = 0xaa;
-	out[1] = 0xd5;
-	out[2] = seq;
-	out[3] = chan;
-	out[4] = flags;
-	out[5] = op;
-	put_le(out + 6, (uint32_t)n, 2);
-	put_le(out + 8, omv_crc16(OMV_CRC16_INIT, out, 8), 2);
-	if (!n)
-		return 10;
-	memcpy(out + 10, p, n);
-	put_le(out + 10 + n, omv_crc32(OMV_CRC32_INIT, p, n), 4);
-	return 14 + n;
-}
-
 /* The next packet that is not an event, CRCs checked; false on timeout. */
 static bool opkt_read(int fd, struct opkt *k, int *events)
 {
@@ -1408,7 +1391,7 @@ static int omvp_xact(int fd, uint8_t *seq, uint8_t chan, uint8_t op,
 
 	if (dn)
 		*dn = 0;
-	n = opkt_build(b, *seq, chan, 0, op, p, n);
+	n = omvp_pack(b, *seq, chan, 0, op, p, n);
 	if (write(fd, b, n) != (ssize_t)n)
 		return -1;
 	do {
@@ -1422,7 +1405,7 @@ static int omvp_xact(int fd, uint8_t *seq, uint8_t chan, uint8_t op,
 			*dn += k.n;
 		}
 		if (k.h[4] & 0x08) {
-			n = opkt_build(b, k.h[2], k.h[3], 0x01, k.h[5], NULL, 0);
+			n = omvp_pack(b, k.h[2], k.h[3], 0x01, k.h[5], NULL, 0);
 			if (write(fd, b, n) != (ssize_t)n)
 				return -1;
 		}
@@ -1464,7 +1447,7 @@ static void test_omvp_socket(void)
 	tap_ok(!strncmp(s, "ok family=omvp rate=4000000 guest=4000000 plugged=1 ", 52) &&
 	       strstr(s, " poll-ms=1 ") && strstr(s, " res=320x240 "),
 	       "status: family omvp, the command line's settings");
-	opkt_build(sync, 0, 0, 0, 0x00, NULL, 0);
+	omvp_pack(sync, 0, 0, 0, 0x00, NULL, 0);
 	{
 		struct opkt k;
 
