@@ -73,6 +73,28 @@ void test_rmtree(const char *dir)
 		tap_diag("could not remove %s", dir);
 }
 
+/* ---- the unit tests' control and fault lines ---------------------------- */
+
+char *test_ctl(struct bus *b, const char *line)
+{
+	static struct sbuf out;
+
+	out.len = 0;
+	ctl_exec(b, line, &out);
+	return out.s ? out.s : (char *)"";
+}
+
+bool test_fault(struct bus *b, const char *spec)
+{
+	char err[160];
+
+	if (fault_apply_spec(b, spec, err, sizeof(err))) {
+		tap_diag("fault '%s': %s", spec, err);
+		return false;
+	}
+	return true;
+}
+
 /* ---- simulation helpers ------------------------------------------------- */
 
 #define MS 1000000LL
@@ -210,11 +232,7 @@ static struct rep rep(void)
 
 static char *ctl(const char *line)
 {
-	static struct sbuf out;
-
-	out.len = 0;
-	ctl_exec(&B, line, &out);
-	return out.s ? out.s : (char *)"";
+	return test_ctl(&B, line);
 }
 
 static uint64_t stat_of(enum stat_id id)

@@ -88,22 +88,12 @@ static void ofresh(const char *spec)
 
 static char *octl(const char *line)
 {
-	static struct sbuf out;
-
-	out.len = 0;
-	ctl_exec(&OB, line, &out);
-	return out.s ? out.s : (char *)"";
+	return test_ctl(&OB, line);
 }
 
 static bool ofault(const char *spec)
 {
-	char err[160];
-
-	if (fault_apply_spec(&OB, spec, err, sizeof(err))) {
-		tap_diag("fault '%s': %s", spec, err);
-		return false;
-	}
-	return true;
+	return test_fault(&OB, spec);
 }
 
 static uint64_t ost(enum omstat s)
