@@ -203,12 +203,9 @@ void omvp_free(struct omvp *o)
 
 /* ---- sending ------------------------------------------------------------ */
 
-/* Build a packet under the current caps; returns its length. */
-static size_t build(struct bus *b, uint8_t *out, uint8_t seq, uint8_t chan,
-		    uint8_t flags, uint8_t op, const uint8_t *p, size_t n)
+size_t omvp_pack(uint8_t *out, uint8_t seq, uint8_t chan, uint8_t flags,
+		 uint8_t op, const void *p, size_t n)
 {
-	bool crc = b->omvp->caps & OMV_CAP_CRC;
-
 	out[0] = 0xaa;
 	out[1] = 0xd5;
 	out[2] = seq;
@@ -216,15 +213,27 @@ static size_t build(struct bus *b, uint8_t *out, uint8_t seq, uint8_t chan,
 	out[4] = flags;
 	out[5] = op;
 	put_le(out + 6, (uint32_t)n, 2);
-	put_le(out + 8, crc ? omv_crc16(OMV_CRC16_INIT, out, 8) : 0, 2);
+	put_le(out + 8, omv_crc16(OMV_CRC16_INIT, out, 8), 2);
 	if (!n)
 		return OMVP_HDR;
 	memcpy(out + OMVP_HDR, p, n);
-	/* CRC off: the 4 DCRC bytes are garbage */
-	put_le(out + OMVP_HDR + n,
-	       crc ? omv_crc32(OMV_CRC32_INIT, p, n) :
-		     (uint32_t)prng_next(&b->prng), 4);
+	put_le(out + OMVP_HDR + n, omv_crc32(OMV_CRC32_INIT, p, n), 4);
 	return OMVP_HDR + n + 4;
+}
+
+/* Build a packet under the current caps; returns its length. */
+static size_t build(struct bus *b, uint8_t *out, uint8_t seq, uint8_t chan,
+		    uint8_t flags, uint8_t op, const uint8_t *p, size_t n)
+{
+	size_t len = omvp_pack(out, seq, chan, flags, op, p, n);
+
+	if (b->omvp->caps & OMV_CAP_CRC)
+		return len;
+	/* CRC off: the HCRC is 0 and the 4 DCRC bytes are garbage */
+	put_le(out + 8, 0, 2);
+	if (n)
+		put_le(out + OMVP_HDR + n, (uint32_t)prng_next(&b->prng), 4);
+	return len;
 }
 
 static int64_t wire_ns(const struct omvp *o, size_t n)

@@ -245,6 +245,12 @@ int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 void omvp_status(struct bus *b, struct sbuf *out);
 /* "crc,seq,ack,events" (or "none") */
 void omvp_caps_str(unsigned int caps, char *buf, size_t len);
+/*
+ * A packet with its CRCs into @out: the header, then (when @n) @p and its
+ * DCRC. Returns its length, OMVP_HDR or OMVP_HDR + @n + 4.
+ */
+size_t omvp_pack(uint8_t *out, uint8_t seq, uint8_t chan, uint8_t flags,
+		 uint8_t op, const void *p, size_t n);
 
 const struct oframe_rec *omvp_frame(const struct omvp *o, uint32_t num);
 /* "<prefix> N res=WxH pixfmt=P size=S sha256=H captured_ns=.. published_ns=.. locked_ns=..\n" */

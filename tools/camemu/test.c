@@ -56,6 +56,45 @@ int tap_done(void)
 	return tap_failed ? 1 : 0;
 }
 
+/* ---- scratch directories ------------------------------------------------ */
+
+bool test_mkdtemp(char *dir, size_t size, const char *name)
+{
+	snprintf(dir, size, "/tmp/%s.XXXXXX", name);
+	return mkdtemp(dir) != NULL;
+}
+
+void test_rmtree(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		tap_diag("could not remove %s", dir);
+}
+
+/* ---- the unit tests' control and fault lines ---------------------------- */
+
+char *test_ctl(struct bus *b, const char *line)
+{
+	static struct sbuf out;
+
+	out.len = 0;
+	ctl_exec(b, line, &out);
+	return out.s ? out.s : (char *)"";
+}
+
+bool test_fault(struct bus *b, const char *spec)
+{
+	char err[160];
+
+	if (fault_apply_spec(b, spec, err, sizeof(err))) {
+		tap_diag("fault '%s': %s", spec, err);
+		return false;
+	}
+	return true;
+}
+
 /* ---- simulation helpers ------------------------------------------------- */
 
 #define MS 1000000LL
@@ -193,11 +232,7 @@ static struct rep rep(void)
 
 static char *ctl(const char *line)
 {
-	static struct sbuf out;
-
-	out.len = 0;
-	ctl_exec(&B, line, &out);
-	return out.s ? out.s : (char *)"";
+	return test_ctl(&B, line);
 }
 
 static uint64_t stat_of(enum stat_id id)
@@ -1464,8 +1499,7 @@ int main(int argc, char **argv)
 	/* camemu-test --bench CAMEMU: the real-time figure, no TAP */
 	if (argc > 2 && !strcmp(argv[1], "--bench"))
 		return proc_bench(argv[2], 5);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/camemu-test.XXXXXX");
-	if (!mkdtemp(tmpdir)) {
+	if (!test_mkdtemp(tmpdir, sizeof(tmpdir), "camemu-test")) {
 		perror("mkdtemp");
 		return 1;
 	}
@@ -1499,12 +1533,6 @@ int main(int argc, char **argv)
 	omvp_unit_tests();
 	if (argc > 1)
 		proc_tests(argv[1]);
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-		if (system(cmd))
-			tap_diag("could not remove %s", tmpdir);
-	}
+	test_rmtree(tmpdir);
 	return tap_done();
 }

@@ -88,22 +88,12 @@ static void ofresh(const char *spec)
 
 static char *octl(const char *line)
 {
-	static struct sbuf out;
-
-	out.len = 0;
-	ctl_exec(&OB, line, &out);
-	return out.s ? out.s : (char *)"";
+	return test_ctl(&OB, line);
 }
 
 static bool ofault(const char *spec)
 {
-	char err[160];
-
-	if (fault_apply_spec(&OB, spec, err, sizeof(err))) {
-		tap_diag("fault '%s': %s", spec, err);
-		return false;
-	}
-	return true;
+	return test_fault(&OB, spec);
 }
 
 static uint64_t ost(enum omstat s)
@@ -112,32 +102,6 @@ static uint64_t ost(enum omstat s)
 }
 
 /* ---- the host's packets ------------------------------------------------- */
-
-static size_t hpkt(uint8_t *out, uint8_t seq, uint8_t chan, uint8_t flags,
-		   uint8_t op, const void *p, size_t n)
-{
-	uint16_t h;
-	uint32_t d;
-
-	out[0] = 0xaa;
-	out[1] = 0xd5;
-	out[2] = seq;
-	out[3] = chan;
-	out[4] = flags;
-	out[5] = op;
-	out[6] = (uint8_t)n;
-	out[7] = (uint8_t)(n >> 8);
-	h = omv_crc16(OMV_CRC16_INIT, out, 8);
-	out[8] = (uint8_t)h;
-	out[9] = (uint8_t)(h >> 8);
-	if (!n)
-		return 10;
-	memcpy(out + 10, p, n);
-	d = omv_crc32(OMV_CRC32_INIT, out + 10, n);
-	for (int i = 0; i < 4; i++)
-		out[10 + n + i] = (uint8_t)(d >> (8 * i));
-	return 14 + n;
-}
 
 static void hsend_raw(const uint8_t *d, size_t n)
 {
@@ -149,7 +113,7 @@ static void hsend(uint8_t seq, uint8_t chan, uint8_t flags, uint8_t op,
 {
 	uint8_t *b = xmalloc(n + 14);
 
-	hsend_raw(b, hpkt(b, seq, chan, flags, op, p, n));
+	hsend_raw(b, omvp_pack(b, seq, chan, flags, op, p, n));
 	free(b);
 }
 
@@ -410,24 +374,24 @@ static void test_crc(void)
 	       0x41b403d3 &&
 	       omv_crc16(omv_crc16(OMV_CRC16_INIT, nine, 3), nine + 3, 6) ==
 	       0xe541, "omvp CRCs can be computed in pieces");
-	n = hpkt(b, 0, 0, 0, OMV_PROTO_SYNC, NULL, 0);
+	n = omvp_pack(b, 0, 0, 0, OMV_PROTO_SYNC, NULL, 0);
 	tap_ok(bytes_are(b, n, "AA D5 00 00 00 00 00 00 B0 AC"),
 	       "page example: host PROTO_SYNC seq 0");
 	put_le(p, 0, 4);
 	put_le(p + 4, 4082, 4);
-	n = hpkt(b, 0, 3, 0, OMV_CH_READ, p, 8);
+	n = omvp_pack(b, 0, 3, 0, OMV_CH_READ, p, 8);
 	tap_ok(bytes_are(b, n, "AA D5 00 03 00 26 08 00 67 BB | 00 00 00 00 F2 0F 00 00 | 00 78 31 39"),
 	       "page example: host READ ch3 off 0 len 4082");
 	put_le(p, 0, 4);
 	put_le(p + 4, 1, 4);
-	n = hpkt(b, 0, 3, 0, OMV_CH_IOCTL, p, 8);
+	n = omvp_pack(b, 0, 3, 0, OMV_CH_IOCTL, p, 8);
 	tap_ok(bytes_are(b, n, "AA D5 00 03 00 28 08 00 04 1C 00 00 00 00 01 00 00 00 D0 42 57 61"),
 	       "page example: host IOCTL ch3 STREAM_CTRL=1");
 	put_le(p, 0x1234, 4);
-	n = hpkt(b, 0, 3, OMV_ACK_REQ, OMV_CH_SIZE, p, 4);
+	n = omvp_pack(b, 0, 3, OMV_ACK_REQ, OMV_CH_SIZE, p, 4);
 	tap_ok(bytes_are(b, n, "AA D5 00 03 08 25 04 00 D2 B2 34 12 00 00 85 23 99 DF"),
 	       "page example: device SIZE reply 0x1234 (built by the test host)");
-	n = hpkt(b, 0, 3, OMV_ACK, OMV_CH_SIZE, NULL, 0);
+	n = omvp_pack(b, 0, 3, OMV_ACK, OMV_CH_SIZE, NULL, 0);
 	tap_ok(bytes_are(b, n, "AA D5 00 03 01 25 00 00 22 F1"),
 	       "page example: host ACK of it");
 
@@ -493,8 +457,8 @@ static void test_sync(void)
 	       get_le(x.d + 4, 2) == 4082,
 	       "SYNC restores the default caps (0xf, 4082)");
 	/* pipelined bytes after a SYNC are lost */
-	n = hpkt(b, 0x10, 0, 0, OMV_PROTO_SYNC, NULL, 0);
-	n += hpkt(b + n, 0, 0, 0, OMV_GET_CAPS, NULL, 0);
+	n = omvp_pack(b, 0x10, 0, 0, OMV_PROTO_SYNC, NULL, 0);
+	n += omvp_pack(b + n, 0, 0, 0, OMV_GET_CAPS, NULL, 0);
 	{
 		uint64_t junk = ost(OM_RX_JUNK_BYTES);
 
@@ -509,7 +473,7 @@ static void test_sync(void)
 	{
 		uint8_t p[8] = { 0 };
 
-		n = hpkt(b, 0, 3, 0, OMV_CH_READ, p, 8);
+		n = omvp_pack(b, 0, 3, 0, OMV_CH_READ, p, 8);
 		hsend_raw(b, 14);	/* header and 4 payload bytes */
 		owait(5 * MS);
 		tap_ok(hsync() && O()->pn == 0,
@@ -568,7 +532,7 @@ static void test_caps(void)
 	{
 		/* host packets need no CRC now */
 		uint8_t b[16];
-		size_t n = hpkt(b, hseq, 0, 0, OMV_GET_CAPS, NULL, 0);
+		size_t n = omvp_pack(b, hseq, 0, 0, OMV_GET_CAPS, NULL, 0);
 
 		b[8] = b[9] = 0x77;
 		hsend_raw(b, n);
@@ -672,13 +636,13 @@ static void test_invalid(void)
 	       "a request with FRAGMENT set: NAK FRAGMENT (8)");
 	hseq++;
 	/* receive errors */
-	n = hpkt(b, hseq, 0, 0, OMV_GET_CAPS, NULL, 0);
+	n = omvp_pack(b, hseq, 0, 0, OMV_GET_CAPS, NULL, 0);
 	b[8] ^= 1;
 	hsend_raw(b, n);
 	tap_ok(silent(100 * MS) && ost(OM_HCRC_ERRORS) == 1,
 	       "a bad HCRC: dropped silently (hcrc_errors 1)");
 	memset(b, 0, sizeof(b));
-	n = hpkt(b, hseq, 3, 0, OMV_CH_WRITE, NULL, 0);
+	n = omvp_pack(b, hseq, 3, 0, OMV_CH_WRITE, NULL, 0);
 	put_le(b + 6, 4083, 2);
 	put_le(b + 8, omv_crc16(OMV_CRC16_INIT, b, 8), 2);
 	hsend_raw(b, n);
@@ -687,7 +651,7 @@ static void test_invalid(void)
 	       ost(OM_OVERFLOW_ERRORS) == 1,
 	       "LENGTH 4083 > max_payload: NAK OVERFLOW (7) at once, from the header");
 	hseq++;
-	n = hpkt(b, hseq, 1, 0, OMV_CH_WRITE, "print(1)", 8);
+	n = omvp_pack(b, hseq, 1, 0, OMV_CH_WRITE, "print(1)", 8);
 	b[n - 1] ^= 0x80;
 	hsend_raw(b, n);
 	tap_ok(rget(&k, OB.now + 50 * MS) && k.flags == OMV_NAK &&
@@ -1767,10 +1731,7 @@ static void test_noisy_line(void)
 
 void omvp_unit_tests(void)
 {
-	char cmd[128];
-
-	snprintf(tdir, sizeof(tdir), "/tmp/camemu-omvp.XXXXXX");
-	if (!mkdtemp(tdir)) {
+	if (!test_mkdtemp(tdir, sizeof(tdir), "camemu-omvp")) {
 		tap_ok(false, "mkdtemp");
 		return;
 	}
@@ -1790,7 +1751,5 @@ void omvp_unit_tests(void)
 	bus_free(&OB);
 	free(R.d);
 	free(R.t);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tdir);
-	if (system(cmd))
-		tap_diag("could not remove %s", tdir);
+	test_rmtree(tdir);
 }

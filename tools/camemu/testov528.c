@@ -98,22 +98,12 @@ static void ofresh(void)
 
 static char *ctl(const char *line)
 {
-	static struct sbuf out;
-
-	out.len = 0;
-	ctl_exec(&B, line, &out);
-	return out.s ? out.s : (char *)"";
+	return test_ctl(&B, line);
 }
 
 static bool fault(const char *spec)
 {
-	char err[160];
-
-	if (fault_apply_spec(&B, spec, err, sizeof(err))) {
-		tap_diag("fault '%s': %s", spec, err);
-		return false;
-	}
-	return true;
+	return test_fault(&B, spec);
 }
 
 /* For a fault spec that must be refused. */

@@ -19,6 +19,7 @@
 
 #include "crc16.h"
 #include "image.h"
+#include "omvp.h"
 #include "tap.h"
 #include "util.h"
 
@@ -285,14 +286,61 @@ static void test_start_stop(void)
 	       "SIGTERM: clean exit (status 0), socket files removed");
 }
 
+/*
+ * Whether camemu exits non-zero with each of @bad (after --uart): true
+ * when all of them fail, a "#" line for each that does not.
+ */
+static bool options_fail(const char *const *bad, size_t n)
+{
+	char cmd[512];
+	bool all = true;
+
+	for (size_t i = 0; i < n; i++) {
+		int st;
+
+		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
+			 camemu_bin, path_in("x.sock"), bad[i]);
+		st = system(cmd);
+		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
+			tap_diag("'%s' did not fail", bad[i]);
+			all = false;
+		}
+	}
+	return all;
+}
+
+/*
+ * Whether camemu --help mentions each of @doc: true when it does, a "#"
+ * line for each it does not. *st (when given) gets its wait status.
+ */
+static bool help_mentions(const char *const *doc, size_t n, int *st)
+{
+	char cmd[512], buf[32768];
+	bool all = true;
+	size_t len;
+	FILE *f;
+	int ws;
+
+	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
+	f = popen(cmd, "r");
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[len] = 0;
+	ws = pclose(f);
+	if (st)
+		*st = ws;
+	for (size_t i = 0; i < n; i++)
+		if (!strstr(buf, doc[i])) {
+			tap_diag("--help does not mention %s", doc[i]);
+			all = false;
+		}
+	return all;
+}
+
 static void test_help(void)
 {
 	char cmd[512];
-	FILE *f;
-	char buf[16384];
-	size_t n;
+	bool all;
 	int st;
-	bool all = true;
 	static const char *const opts[] = {
 		"--uart", "--pty", "--ctl", "--trace-log", "--camera", "--rate",
 		"--capture-ms", "--cmd-ms", "--restable", "--image-dir",
@@ -304,16 +352,7 @@ static void test_help(void)
 		"wait-frames", "stream on|off",
 	};
 
-	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
-	f = popen(cmd, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	st = pclose(f);
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (!strstr(buf, opts[i])) {
-			tap_diag("--help does not mention %s", opts[i]);
-			all = false;
-		}
+	all = help_mentions(opts, ARRAY_SIZE(opts), &st);
 	tap_ok(WIFEXITED(st) && !WEXITSTATUS(st) && all,
 	       "--help exits 0 and documents every option and the control protocol");
 	snprintf(cmd, sizeof(cmd), "%s --uart %s --bogus 2>/dev/null", camemu_bin,
@@ -1067,21 +1106,9 @@ static void test_stream_options(void)
 		"--family bogus",
 		"--detail 5",
 	};
-	char cmd[512];
-	bool all = true;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int st;
-
-		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
-			 camemu_bin, path_in("x.sock"), bad[i]);
-		st = system(cmd);
-		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
-			tap_diag("'%s' did not fail", bad[i]);
-			all = false;
-		}
-	}
-	tap_ok(all, "options of the other family and bad stream values fail");
+	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
+	       "options of the other family and bad stream values fail");
 }
 
 /* ---- OV528 cameras --------------------------------------------------- */
@@ -1313,34 +1340,11 @@ static void test_ov528_options(void)
 		"nak [N] [CODE]", "A NAK CODE is hex", "family=ov528",
 		"kind=snapshot|preview",
 	};
-	char cmd[512], buf[32768];
-	bool all = true;
-	FILE *f;
-	size_t n;
-	int st;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
-			 camemu_bin, path_in("x.sock"), bad[i]);
-		st = system(cmd);
-		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
-			tap_diag("'%s' did not fail", bad[i]);
-			all = false;
-		}
-	}
-	tap_ok(all, "ov528: options of the other families, bad addresses and bad values fail");
-	snprintf(cmd, sizeof(cmd), "%s --help", camemu_bin);
-	f = popen(cmd, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	pclose(f);
-	all = true;
-	for (size_t i = 0; i < sizeof(doc) / sizeof(doc[0]); i++)
-		if (!strstr(buf, doc[i])) {
-			tap_diag("--help does not mention %s", doc[i]);
-			all = false;
-		}
-	tap_ok(all, "--help documents the OV528 options, faults and control lines");
+	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
+	       "ov528: options of the other families, bad addresses and bad values fail");
+	tap_ok(help_mentions(doc, ARRAY_SIZE(doc), NULL),
+	       "--help documents the OV528 options, faults and control lines");
 }
 
 /* ---- the OpenMV Protocol camera ---------------------------------------- */
@@ -1350,24 +1354,6 @@ struct opkt {
 	uint8_t *p;		/* payload (static buffer) */
 	size_t n;
 };
-
-static size_t opkt_build(uint8_t *out, uint8_t seq, uint8_t chan,
-			 uint8_t flags, uint8_t op, const uint8_t *p, size_t n)
-{
-	out[0] = 0xaa;
-	out[1] = 0xd5;
-	out[2] = seq;
-	out[3] = chan;
-	out[4] = flags;
-	out[5] = op;
-	put_le(out + 6, (uint32_t)n, 2);
-	put_le(out + 8, omv_crc16(OMV_CRC16_INIT, out, 8), 2);
-	if (!n)
-		return 10;
-	memcpy(out + 10, p, n);
-	put_le(out + 10 + n, omv_crc32(OMV_CRC32_INIT, p, n), 4);
-	return 14 + n;
-}
 
 /* The next packet that is not an event, CRCs checked; false on timeout. */
 static bool opkt_read(int fd, struct opkt *k, int *events)
@@ -1405,7 +1391,7 @@ static int omvp_xact(int fd, uint8_t *seq, uint8_t chan, uint8_t op,
 
 	if (dn)
 		*dn = 0;
-	n = opkt_build(b, *seq, chan, 0, op, p, n);
+	n = omvp_pack(b, *seq, chan, 0, op, p, n);
 	if (write(fd, b, n) != (ssize_t)n)
 		return -1;
 	do {
@@ -1419,7 +1405,7 @@ static int omvp_xact(int fd, uint8_t *seq, uint8_t chan, uint8_t op,
 			*dn += k.n;
 		}
 		if (k.h[4] & 0x08) {
-			n = opkt_build(b, k.h[2], k.h[3], 0x01, k.h[5], NULL, 0);
+			n = omvp_pack(b, k.h[2], k.h[3], 0x01, k.h[5], NULL, 0);
 			if (write(fd, b, n) != (ssize_t)n)
 				return -1;
 		}
@@ -1461,7 +1447,7 @@ static void test_omvp_socket(void)
 	tap_ok(!strncmp(s, "ok family=omvp rate=4000000 guest=4000000 plugged=1 ", 52) &&
 	       strstr(s, " poll-ms=1 ") && strstr(s, " res=320x240 "),
 	       "status: family omvp, the command line's settings");
-	opkt_build(sync, 0, 0, 0, 0x00, NULL, 0);
+	omvp_pack(sync, 0, 0, 0, 0x00, NULL, 0);
 	{
 		struct opkt k;
 
@@ -1583,28 +1569,15 @@ static void test_omvp_options(void)
 		"--family omvp --fault junk",
 		"--family omvp --fault badhcrc addr=1",
 	};
-	char cmd[512];
-	bool all = true;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int st;
-
-		snprintf(cmd, sizeof(cmd), "%s --uart %s %s 2>/dev/null",
-			 camemu_bin, path_in("x.sock"), bad[i]);
-		st = system(cmd);
-		if (!WIFEXITED(st) || !WEXITSTATUS(st)) {
-			tap_diag("'%s' did not fail", bad[i]);
-			all = false;
-		}
-	}
-	tap_ok(all, "omvp options with another family, other families' options and bad omvp values fail");
+	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
+	       "omvp options with another family, other families' options and bad omvp values fail");
 }
 
 static bool proc_setup(const char *camemu)
 {
 	camemu_bin = camemu;
-	snprintf(dir, sizeof(dir), "/tmp/camemu-proc.XXXXXX");
-	if (!mkdtemp(dir))
+	if (!test_mkdtemp(dir, sizeof(dir), "camemu-proc"))
 		return false;
 	signal(SIGPIPE, SIG_IGN);
 	return true;
@@ -1612,11 +1585,7 @@ static bool proc_setup(const char *camemu)
 
 static void proc_cleanup(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
-		tap_diag("could not remove %s", dir);
+	test_rmtree(dir);
 }
 
 /*

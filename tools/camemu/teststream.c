@@ -64,22 +64,12 @@ static void srun(int64_t t)
 
 static char *sctl(const char *line)
 {
-	static struct sbuf out;
-
-	out.len = 0;
-	ctl_exec(&SB, line, &out);
-	return out.s ? out.s : (char *)"";
+	return test_ctl(&SB, line);
 }
 
 static bool sfault(const char *spec)
 {
-	char err[160];
-
-	if (fault_apply_spec(&SB, spec, err, sizeof(err))) {
-		tap_diag("fault '%s': %s", spec, err);
-		return false;
-	}
-	return true;
+	return test_fault(&SB, spec);
 }
 
 /* ---- an independent JPEG reader ----------------------------------------- */
