@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# OV528 sleep: the last close puts the camera to sleep (POWER OFF, in the
-# background); opening the node again wakes it with the SYNC loop (the
-# emulated camera wants 25 SYNCs after sleep), and its frames are its own.
+# OV528 sleep: once nobody has had the node open for the autosuspend delay
+# (2 s), the bus powers down and the camera is put to sleep (POWER OFF);
+# opening the node again wakes it with the SYNC loop (the emulated camera
+# wants 25 SYNCs after sleep), and its frames are its own.
 echo "TAP version 13"
 echo "1..3"
 st() { sercam_emu status | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
@@ -14,7 +15,7 @@ while [ "$(st asleep)" != 1 ] && [ $i -lt 100 ]; do
 	sleep 0.1
 done
 if [ "$(st asleep)" = 1 ]; then
-	echo "ok 1 - nobody has the node open: the camera sleeps"
+	echo "ok 1 - nobody has the node open: the camera sleeps ($i x 0.1 s after the close)"
 else
 	echo "# camera: $(sercam_emu status)"
 	echo "not ok 1 - the camera is not asleep after the last close"

@@ -467,10 +467,13 @@ static int ov528_cam_init(struct sercam_camera *cam)
 }
 
 /*
- * Nobody looks: POWER OFF (the camera then answers nothing but SYNC, and
- * needs up to 25 of them). It is woken by the SYNC loop before next use.
+ * The bus powers down (2 s after the last close, or for system sleep):
+ * POWER OFF. The camera then answers nothing but SYNC, needs up to 25 of
+ * them, and has forgotten its settings: it is woken by the SYNC loop and
+ * set up again before its next use. (Not at the last close itself: an
+ * application that opens the node again at once should not wait.)
  */
-static void ov528_idle(struct sercam_camera *cam)
+static void ov528_sleep(struct sercam_camera *cam)
 {
 	struct ov528_rx r = {};
 	int ret;
@@ -902,7 +905,7 @@ static const struct sercam_family_ops ov528_ops = {
 	.set_rate = ov528_set_rate,
 	.cam_init = ov528_cam_init,
 	.capture = ov528_capture,
-	.idle = ov528_idle,
+	.sleep = ov528_sleep,
 };
 
 /* The rates a camera is looked for at: it locks onto the one it is synced at. */

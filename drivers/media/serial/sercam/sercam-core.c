@@ -855,13 +855,18 @@ static struct sercam_bus *sercam_dev_bus(struct device *dev)
 }
 
 /*
- * Runtime PM: nobody has a node open. The UART closes; the cameras lose
- * power, and so their state, when the bus can switch it.
+ * Runtime PM: nobody has a node open. The cameras that can are put to
+ * sleep, the UART closes; the cameras lose power, and so their state,
+ * when the bus can switch it.
  */
 static int sercam_runtime_suspend(struct device *dev)
 {
 	struct sercam_bus *bus = sercam_dev_bus(dev);
+	unsigned int i;
 
+	for (i = 0; bus->family->ops->sleep && i < bus->num_cams; i++)
+		if (READ_ONCE(bus->cams[i]->c.present))
+			bus->family->ops->sleep(&bus->cams[i]->c);
 	sercam_link_close(&bus->link);
 	if (sercam_bus_switchable(bus)) {
 		sercam_bus_power_off(bus);

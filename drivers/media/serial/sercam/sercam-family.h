@@ -240,6 +240,10 @@ static inline void sercam_fstat_add(struct sercam_camera *cam, unsigned int i,
  *	touches the sink or any buffer it took (it gave them back).
  * @idle: nobody has the node open any more: stop what costs power.
  *	Context: the bus's workqueue.
+ * @sleep: the bus powers down (runtime or system suspend; the UART closes
+ *	after): put the camera to sleep if it can, and sercam_camera_forget()
+ *	it if it then needs waking. Context: power management, nothing else
+ *	using the camera; pass @cam->gone to the link.
  *
  * Every op but @probe, @fill_mode and @init_ctrls may sleep for exchanges
  * and must end them when @cam->stop is set.
@@ -258,6 +262,7 @@ struct sercam_family_ops {
 	int (*stream_on)(struct sercam_camera *cam, struct sercam_sink *sink);
 	void (*stream_off)(struct sercam_camera *cam);
 	void (*idle)(struct sercam_camera *cam);
+	void (*sleep)(struct sercam_camera *cam);
 };
 
 /**
