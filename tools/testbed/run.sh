@@ -237,7 +237,8 @@ demo)
 	;;
 check-long)
 	# What CI does not need: the fault matrix (about 70 minutes of wire
-	# time), then a 10-minute fuzzing run.
+	# time), the stream family's and the OV528 family's rows, then a
+	# 10-minute fuzzing run of each fuzzer.
 	start=$(date +%s)
 	res=$SERCAM_TOP/results-long
 	rm -rf "$res"
@@ -246,9 +247,18 @@ check-long)
 	# the JPEG stream family's long rows, on a guest of its own
 	mkdir -p "$res/host"
 	stream_run jpeg "$res/host/stream-long.tap" stream-long
+	# the OV528 family's rows: a lone camera at 115200
+	rm -rf "$SERCAM_BUILD/ov528-long" && mkdir -p "$SERCAM_BUILD/ov528-long"
+	guest_run ov528-long "$SERCAM_BUILD/ov528-long/guest" --rate 115200 \
+		--timeout 14400 --overlay "$SERCAM_TOP/dts/qemu-virt-ov528.dtso" \
+		--camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
+	python3 "$tb/verdict.py" --tap "$SERCAM_BUILD/ov528-long" \
+		>"$res/host/ov528-long.tap"
 	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
 	splats=$(grep -c '^kernel log:' "$res/verdict.txt" || true)
 	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
+	python3 "$tb/matrix-report.py" "$SERCAM_BUILD/ov528-long/guest/guest.tap" "$splats" |
+		tee "$res/matrix-ov528.md"
 	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" \
 		KSRC="$ksrc" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-600}" || rc=1
 	tb_log "make check-long took $(($(date +%s) - start)) s"
