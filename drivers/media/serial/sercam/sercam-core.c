@@ -84,7 +84,7 @@ static void sercam_bus_speed_up(struct sercam_bus *bus, struct sercam_cam *cam,
 	const struct sercam_family_ops *ops = bus->family->ops;
 	u32 found = sercam_link_baud(&bus->link);
 
-	if (bus->target_baud == found || !ops->set_rate)
+	if (!bus->target_baud || bus->target_baud == found || !ops->set_rate)
 		return;
 	if (ops->set_rate(&cam->c, bus->target_baud, stop) ||
 	    sercam_hello_at(bus, cam, bus->target_baud, SERCAM_HELLO_TRIES,
@@ -121,7 +121,7 @@ static void sercam_bus_keep_speed(struct sercam_bus *bus,
 				  struct sercam_cam *cam,
 				  const struct sercam_stop *stop)
 {
-	if (!bus->family->ops->set_rate ||
+	if (!bus->family->ops->set_rate || !bus->target_baud ||
 	    sercam_link_baud(&bus->link) == bus->target_baud ||
 	    time_before(jiffies, READ_ONCE(bus->speedup_at)) ||
 	    sercam_link_claim(&bus->link, stop))
@@ -554,7 +554,10 @@ static int sercam_parse_bus(struct sercam_bus *bus)
 				f->max_rates);
 	if (ret)
 		return ret;
-	bus->target_baud = bus->max_baud ? : bus->poweron_baud;
+	/* a power-on rate the family cannot switch to is not returned to */
+	bus->target_baud = bus->max_baud;
+	if (!bus->target_baud && sercam_rate_in(f->max_rates, bus->poweron_baud))
+		bus->target_baud = bus->poweron_baud;
 	if (bus->max_baud && !f->ops->set_rate) {
 		dev_err(bus->dev,
 			"max-speed = %u: a %s camera cannot be switched to another rate\n",

@@ -46,7 +46,8 @@ struct regulator;
  * @poweron_baud: the cameras' power-on rate (current-speed)
  * @max_baud: rate to switch to once found (max-speed), 0 for none
  * @target_baud: the rate the bus should run at: @max_baud, else
- *	@poweron_baud
+ *	@poweron_baud if the family can switch its cameras to it, else 0
+ *	(they stay at the rate they are found at)
  * @speedup_at: when to try @target_baud again after the cameras were
  *	found at another rate and could not be moved (jiffies); under the
  *	link's lock, read without it
