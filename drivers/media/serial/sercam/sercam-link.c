@@ -684,9 +684,13 @@ void sercam_link_receive(struct sercam_link *link, const u8 *buf, size_t len)
 		link->listen(link->listen_ctx, buf, len, start);
 	else
 		dropped = true;
+	/*
+	 * Armed once per silence, not pushed back on every run: the work
+	 * measures the quiet from last_rx and waits out what is left.
+	 */
 	if (link->listen)
-		mod_delayed_work(system_wq, &link->idle_work,
-				 msecs_to_jiffies(SERCAM_LINK_IDLE_MS));
+		queue_delayed_work(system_wq, &link->idle_work,
+				   msecs_to_jiffies(SERCAM_LINK_IDLE_MS));
 	u64_stats_update_begin(&link->rx_sync);
 	u64_stats_add(&link->rx_bytes, len);
 	if (dropped)
