@@ -18,7 +18,7 @@
  *                                  a frame's data cannot be seen)
  *   sercam_stream silent           the camera stops mid-frame and stays
  *                                  silent: the frame it cut comes back as
- *                                  an error buffer within seconds, not when
+ *                                  an error buffer within 8 s, not when
  *                                  it speaks again; whole frames follow
  *                                  once it is back
  *   sercam_stream resize WxH       the camera changes its frame size:
@@ -299,7 +299,7 @@ static void test_silent(void)
 		ksft_exit_fail_msg("could not unplug the camera inside a frame\n");
 	t0 = now_ms();
 	/* frames done before the cut may come first; the cut one must come */
-	while (!cam_dqbuf(&c, &b, 8000)) {
+	while (!cam_dqbuf(&c, &b, 12000)) {
 		cam_qbuf(&c, b.index);
 		if (b.flags & V4L2_BUF_FLAG_ERROR) {
 			ms = now_ms() - t0;
@@ -307,7 +307,8 @@ static void test_silent(void)
 		}
 		before++;
 	}
-	ksft_test_result(ms >= 0 && ms < 5000,
+	/* the link's 2 s of silence, and room for a loaded host */
+	ksft_test_result(ms >= 0 && ms < 8000,
 			 "the frame cut returned as an error buffer %ld ms after the camera went silent (%d whole before it)\n",
 			 ms, before);
 	ksft_test_result(cam_stat(&c, "truncated") >= 1,
