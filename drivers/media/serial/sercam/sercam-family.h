@@ -67,6 +67,9 @@ struct sercam_mode {
  * @len: set by the family: bytes stored
  * @timestamp: set by the family: ktime_get_ns() when the frame was
  *	captured (pull) or its first byte arrived (push); 0: when completed
+ * @width: set by a pull family with &sercam_family.any_size: the frame's
+ *	width (0: unchanged); push families tell &sercam_sink.resize
+ * @height: the frame's height, likewise
  * @cookie: the V4L2 face's, not to be touched
  */
 struct sercam_frame {
@@ -74,6 +77,8 @@ struct sercam_frame {
 	u32 size;
 	u32 len;
 	u64 timestamp;
+	u32 width;
+	u32 height;
 	void *cookie;
 };
 
@@ -156,6 +161,9 @@ enum sercam_stat {
  *	the bus's workqueue (discovery, captures)
  * @retry_at: when an absent camera is looked for again (jiffies)
  * @backoff_ms: the time between looks, doubling while it stays absent
+ * @frame_us: the camera's own frame period when it tells it (its script
+ *	decides), 0: derived from the mode and the link (G_PARM); written
+ *	with WRITE_ONCE()
  * @priv: the family's per-camera state, freed with kfree() when the
  *	camera's last user is gone
  *
@@ -178,6 +186,7 @@ struct sercam_camera {
 	bool present;
 	unsigned long retry_at;
 	unsigned int backoff_ms;
+	u32 frame_us;
 	void *priv;
 };
 
@@ -237,7 +246,9 @@ static inline void sercam_fstat_add(struct sercam_camera *cam, unsigned int i,
  *	ordered workqueue; @cam->stop set means give up (-ECANCELED).
  * @stream_on: push families: start delivering frames into @sink.
  * @stream_off: push families: stop; when it returns the family no longer
- *	touches the sink or any buffer it took (it gave them back).
+ *	touches the sink or any buffer it took (it gave them back). Pull
+ *	families (optional): streaming stopped and no @capture is under
+ *	way: tell the camera; pass @cam->gone to the link.
  * @idle: nobody has the node open any more: stop what costs power.
  *	Context: the bus's workqueue.
  * @sleep: the bus powers down (runtime or system suspend; the UART closes

@@ -490,9 +490,9 @@ int sercam_link_xfer_claimed(struct sercam_link *link, struct sercam_xfer *x)
 	/*
 	 * Unless the reply came whole (good, or complete with a bad CRC), the
 	 * camera may still be talking: the next request waits for the line
-	 * to go quiet.
+	 * to go quiet. Packets that delimit themselves need no such wait.
 	 */
-	if (ret && ret != -EBADMSG)
+	if (ret && ret != -EBADMSG && !x->framed)
 		link->line_dirty = true;
 	return ret;
 }

@@ -89,6 +89,10 @@ typedef void (*sercam_listen_fn)(void *ctx, const u8 *buf, size_t len,
  * @rx: the receive callback
  * @ctx: the caller's context for @rx
  * @stop: the caller's stop flag, or NULL
+ * @framed: the replies are self-delimiting packets (a sync word, a length,
+ *	CRCs) that a receive callback finds among any bytes: an exchange
+ *	that ends broken does not make the next one wait for a quiet line
+ *	(whose bytes, a resent packet perhaps, would be lost)
  * @link: set by the link: the link the exchange runs on
  * @done: completed when the exchange ends
  * @status: 0, or the negative errno the exchange ended with; while
@@ -96,7 +100,7 @@ typedef void (*sercam_listen_fn)(void *ctx, const u8 *buf, size_t len,
  * @end: set by the link: deadline for the whole exchange
  *
  * The caller owns the structure (usually on its stack) and sets the fields
- * up to @stop; the link fills the rest. @rx may move @end with
+ * up to @framed; the link fills the rest. @rx may move @end with
  * sercam_xfer_extend() once it knows how long the reply is.
  */
 struct sercam_xfer {
@@ -108,6 +112,7 @@ struct sercam_xfer {
 	sercam_rx_fn rx;
 	void *ctx;
 	const struct sercam_stop *stop;
+	bool framed;
 	struct sercam_link *link;
 	struct completion done;
 	int status;

@@ -102,7 +102,7 @@ static void sercam_interval(struct sercam_cam *cam,
 			    const struct sercam_mode *m, struct v4l2_fract *f)
 {
 	u32 baud = sercam_link_baud(cam->c.link) ? : 115200;
-	u64 us = m->capture_us +
+	u64 us = READ_ONCE(cam->c.frame_us) ? : m->capture_us +
 		 div_u64((u64)m->typical_size * 10 * USEC_PER_SEC, baud);
 	u32 ms = max_t(u32, DIV_ROUND_UP_ULL(us, USEC_PER_MSEC), 1);
 	u32 g = gcd(ms, MSEC_PER_SEC);
@@ -263,6 +263,22 @@ static void sercam_frame_init(struct sercam_buffer *buf, struct sercam_frame *f)
 	f->cookie = buf;
 }
 
+static void sercam_sink_resize(struct sercam_sink *sink, u32 width,
+			       u32 height)
+{
+	struct sercam_cam *cam = container_of(sink, struct sercam_cam, sink);
+	static const struct v4l2_event ev = {
+		.type = V4L2_EVENT_SOURCE_CHANGE,
+		.u.src_change.changes = V4L2_EVENT_SRC_CH_RESOLUTION,
+	};
+
+	if (width == READ_ONCE(cam->width) && height == READ_ONCE(cam->height))
+		return;
+	WRITE_ONCE(cam->width, width);
+	WRITE_ONCE(cam->height, height);
+	v4l2_event_queue(&cam->vdev, &ev);
+}
+
 /* Complete a buffer taken off the list; a failed frame is an error buffer. */
 static void sercam_complete(struct sercam_cam *cam, struct sercam_frame *f,
 			    int err)
@@ -274,6 +290,8 @@ static void sercam_complete(struct sercam_cam *cam, struct sercam_frame *f,
 	buf->vb.sequence = cam->sequence;
 	WRITE_ONCE(cam->sequence, cam->sequence + 1);
 	vb->timestamp = f->timestamp ? : ktime_get_ns();
+	if (!err && f->width && f->height)
+		sercam_sink_resize(&cam->sink, f->width, f->height);
 	if (!err && f->len && f->len <= f->size) {
 		vb2_set_plane_payload(vb, 0, f->len);
 		sercam_stat_inc(&cam->c, SERCAM_STAT_FRAMES);
@@ -365,22 +383,6 @@ static void sercam_sink_lost(struct sercam_sink *sink)
 	sercam_stat_inc(&cam->c, SERCAM_STAT_DROPPED);
 }
 
-static void sercam_sink_resize(struct sercam_sink *sink, u32 width,
-			       u32 height)
-{
-	struct sercam_cam *cam = container_of(sink, struct sercam_cam, sink);
-	static const struct v4l2_event ev = {
-		.type = V4L2_EVENT_SOURCE_CHANGE,
-		.u.src_change.changes = V4L2_EVENT_SRC_CH_RESOLUTION,
-	};
-
-	if (width == READ_ONCE(cam->width) && height == READ_ONCE(cam->height))
-		return;
-	WRITE_ONCE(cam->width, width);
-	WRITE_ONCE(cam->height, height);
-	v4l2_event_queue(&cam->vdev, &ev);
-}
-
 /* --- streaming ----------------------------------------------------------- */
 
 static void sercam_set_streaming(struct sercam_cam *cam, bool on)
@@ -397,10 +399,13 @@ static void sercam_halt(struct sercam_cam *cam)
 {
 	WRITE_ONCE(cam->c.stop.stop, true);
 	sercam_link_cancel(cam->c.link, &cam->c.stop);
-	if (cam->family->push)
+	if (cam->family->push) {
 		cam->family->ops->stream_off(&cam->c);
-	else
+	} else {
 		cancel_delayed_work_sync(&cam->capture_work);
+		if (cam->family->ops->stream_off)
+			cam->family->ops->stream_off(&cam->c);
+	}
 }
 
 static int sercam_start_streaming(struct vb2_queue *q, unsigned int count)
