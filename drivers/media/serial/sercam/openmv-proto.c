@@ -258,6 +258,17 @@ enum omv_rx_event omv_rx_feed(struct omv_rx *rx, const u8 *buf, size_t len,
 }
 
 /**
+ * omv_rx_midway() - whether the parser is inside a packet
+ * @rx: the parser
+ *
+ * Return: true when bytes of a packet were taken and it is not whole yet.
+ */
+bool omv_rx_midway(const struct omv_rx *rx)
+{
+	return rx->state != OMV_ST_SYNC0;
+}
+
+/**
  * omv_rx_set_dst() - where the payload of the packet just announced goes
  * @rx: the parser, just after %OMV_RX_HEADER
  * @dst: the room (NULL: the parser's own, up to %OMV_SMALL_MAX)

@@ -185,6 +185,7 @@ size_t omv_encode(u8 *out, const struct omv_hdr *h, const void *payload);
 void omv_rx_reset(struct omv_rx *rx, u32 max_len);
 enum omv_rx_event omv_rx_feed(struct omv_rx *rx, const u8 *buf, size_t len,
 			      size_t *used);
+bool omv_rx_midway(const struct omv_rx *rx);
 void omv_rx_set_dst(struct omv_rx *rx, u8 *dst, u32 room);
 const u8 *omv_rx_payload(const struct omv_rx *rx);
 int omv_frame_parse(const u8 *p, u32 len, struct omv_frame *f);

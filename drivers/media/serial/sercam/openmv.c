@@ -43,6 +43,8 @@
 #define OMV_REPLY_MS			300
 /* Silence inside a packet that means bytes were lost. */
 #define OMV_GAP_MS			100
+/* ... and after which a packet begun is given up (see omv_rx_fresh()). */
+#define OMV_STALE_MS			400
 /*
  * A packet that asks for an ACK comes again 500 ms after it went unACKed,
  * then 1000 and 2000 ms after that: the waits for it after a loss.
@@ -74,6 +76,7 @@ enum {
 	OMV_STAT_DUPS,
 	OMV_STAT_NAKS,
 	OMV_STAT_REBOOTS,
+	OMV_STAT_CUT,
 	OMV_STAT_FPS_MILLI,
 	OMV_STAT_FIRMWARE,
 };
@@ -84,6 +87,7 @@ static const char *const omv_stat_names[] = {
 	[OMV_STAT_DUPS] = "duplicates",
 	[OMV_STAT_NAKS] = "naks",
 	[OMV_STAT_REBOOTS] = "reboots",
+	[OMV_STAT_CUT] = "cut_short",
 	[OMV_STAT_FPS_MILLI] = "fps_milli",
 	[OMV_STAT_FIRMWARE] = "firmware",
 	NULL
@@ -91,8 +95,9 @@ static const char *const omv_stat_names[] = {
 
 /**
  * struct omv_cam - an OpenMV camera
- * @rx: the parser of the exchange under way
- * @lrx: the parser of bytes no exchange awaits (events)
+ * @rx: the parser of the bytes from the camera, whether an exchange
+ *	awaits them or not (a packet may straddle the two)
+ * @last_rx: when bytes last came, to drop a packet begun long before
  * @expect: the sequence number the exchange under way waits for
  * @dst: where its packet's payload goes (NULL: @rx's own)
  * @room: bytes at @dst
@@ -111,6 +116,8 @@ static const char *const omv_stat_names[] = {
  * @session: a session is up (PROTO_SYNC, caps, channel found)
  * @streaming: STREAM_CTRL=1 was sent in this session
  * @listening: the listener is set (while streaming)
+ * @locked: a LOCK was granted and its frame not yet UNLOCKed (a capture
+ *	stopped half-way leaves the camera waiting for an ACK)
  * @last_lock: when the last LOCK was granted
  * @max_frame: the largest frame taken (header included)
  * @version: PROTO_VERSION's reply, @have_version when read
@@ -118,12 +125,14 @@ static const char *const omv_stat_names[] = {
  * @sys_info: SYS_INFO's reply
  * @sys_info_len: its length, 0 until read
  *
- * Everything but @notify and @reboot is under the link's claim, or its
- * receive lock for the parsers' part.
+ * Everything but @notify and @reboot is under the link's claim, but for
+ * @rx, @last_rx, @expect, @dst, @room, @got and @reack, which the receive
+ * path uses under the link's receive lock (the owner writes the last five
+ * before it starts an exchange).
  */
 struct omv_cam {
 	struct omv_rx rx;
-	struct omv_rx lrx;
+	ktime_t last_rx;
 	u8 expect;
 	u8 *dst;
 	u32 room;
@@ -142,6 +151,7 @@ struct omv_cam {
 	bool session;
 	bool streaming;
 	bool listening;
+	bool locked;
 	ktime_t last_lock;
 	u32 max_frame;
 	u8 version[OMV_VERSION_LEN];
@@ -189,6 +199,24 @@ static void omv_count_hcrc(struct sercam_camera *cam, struct omv_rx *rx)
 	}
 }
 
+/*
+ * Bytes came. A packet begun before a long silence will not end: its
+ * bytes were lost, and the camera sends it whole again (after 500 ms).
+ * Longer than a host's receive path stalls inside a packet, as a rule.
+ */
+static void omv_rx_fresh(struct sercam_camera *cam)
+{
+	struct omv_cam *oc = cam->priv;
+	ktime_t now = ktime_get();
+
+	if (ktime_ms_delta(now, oc->last_rx) > OMV_STALE_MS) {
+		if (omv_rx_midway(&oc->rx))
+			sercam_fstat_add(cam, OMV_STAT_CUT, 1);
+		omv_rx_reset(&oc->rx, OMV_PAYLOAD_MAX);
+	}
+	oc->last_rx = now;
+}
+
 /* Bytes no exchange waits for: only events may come unasked. */
 static void omv_listen_bytes(struct sercam_camera *cam, const u8 *buf,
 			     size_t len)
@@ -197,12 +225,12 @@ static void omv_listen_bytes(struct sercam_camera *cam, const u8 *buf,
 	size_t used;
 
 	while (len) {
-		enum omv_rx_event ev = omv_rx_feed(&oc->lrx, buf, len, &used);
+		enum omv_rx_event ev = omv_rx_feed(&oc->rx, buf, len, &used);
 
 		buf += used;
 		len -= used;
-		if (ev == OMV_RX_PACKET && oc->lrx.hdr.flags & OMV_F_EVENT)
-			omv_event(cam, &oc->lrx);
+		if (ev == OMV_RX_PACKET && oc->rx.hdr.flags & OMV_F_EVENT)
+			omv_event(cam, &oc->rx);
 		else if (ev == OMV_RX_PACKET)
 			/*
 			 * A packet taken already, come again: dropped. Had
@@ -213,12 +241,17 @@ static void omv_listen_bytes(struct sercam_camera *cam, const u8 *buf,
 		else if (ev == OMV_RX_BAD_DCRC)
 			sercam_stat_inc(cam, SERCAM_STAT_CRC_ERRORS);
 	}
-	omv_count_hcrc(cam, &oc->lrx);
+	omv_count_hcrc(cam, &oc->rx);
 }
 
 static void omv_listen(void *ctx, const u8 *buf, size_t len, ktime_t t)
 {
-	omv_listen_bytes(ctx, buf, len);
+	struct sercam_camera *cam = ctx;
+
+	if (!len)
+		return;	/* the line went silent: nothing to do */
+	omv_rx_fresh(cam);
+	omv_listen_bytes(cam, buf, len);
 }
 
 /*
@@ -233,9 +266,19 @@ static int omv_packet(struct sercam_camera *cam)
 
 	if (h->flags & OMV_F_EVENT) {
 		omv_event(cam, &oc->rx);
-		return -EINPROGRESS;
+		/* a camera that rebooted sends nothing more of this */
+		return READ_ONCE(oc->reboot) ? -ECONNRESET : -EINPROGRESS;
 	}
 	if (h->seq != oc->expect) {
+		/*
+		 * The packet just taken, twice on the wire: dropped. (A NAK
+		 * SEQUENCE of a camera that reset is another packet.)
+		 */
+		if (h->seq == oc->got.seq && h->op == oc->got.op &&
+		    h->flags == oc->got.flags) {
+			sercam_fstat_add(cam, OMV_STAT_DUPS, 1);
+			return -EINPROGRESS;
+		}
 		if (!(h->flags & OMV_F_RTX))
 			return -EPROTO;
 		sercam_fstat_add(cam, OMV_STAT_DUPS, 1);
@@ -259,6 +302,7 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 	size_t used;
 	int ret;
 
+	omv_rx_fresh(cam);
 	while (len) {
 		enum omv_rx_event ev = omv_rx_feed(&oc->rx, buf, len, &used);
 
@@ -324,7 +368,6 @@ static int omv_pay_ack(struct sercam_camera *cam,
 static int omv_xfer(struct sercam_camera *cam, const u8 *tx, size_t tx_len,
 		    unsigned int first_ms, const struct sercam_stop *stop)
 {
-	struct omv_cam *oc = cam->priv;
 	struct sercam_link *link = cam->link;
 	struct sercam_xfer x = {
 		.tx = tx, .tx_len = tx_len,
@@ -336,7 +379,6 @@ static int omv_xfer(struct sercam_camera *cam, const u8 *tx, size_t tx_len,
 			    2 * sercam_link_wire_ms(link, tx_len + OMV_HDR_LEN),
 	};
 
-	omv_rx_reset(&oc->rx, oc->max_payload);
 	return sercam_link_xfer_claimed(link, &x);
 }
 
@@ -819,7 +861,10 @@ static int omv_try_frame(struct sercam_camera *cam, struct sercam_frame *f)
 	if (!ret) {
 		oc->last_lock = ktime_get();
 		f->timestamp = ktime_get_ns();
+		oc->locked = true;
 		ret = omv_fetch(cam, f);
+		if (!omv_give_up(ret))
+			oc->locked = false;
 	}
 	if (!ret || ret == -EBUSY || ret == -EAGAIN)
 		ret = omv_pay_ack(cam, &cam->stop) ? : ret;
@@ -838,7 +883,6 @@ static int omv_capture(struct sercam_camera *cam, struct sercam_frame *f)
 	if (ret)
 		return ret;
 	if (!oc->listening) {
-		omv_rx_reset(&oc->lrx, OMV_PAYLOAD_MAX);
 		sercam_link_listen(cam->link, omv_listen, cam);
 		oc->listening = true;
 	}
@@ -870,6 +914,7 @@ static int omv_capture(struct sercam_camera *cam, struct sercam_frame *f)
 static void omv_stream_off(struct sercam_camera *cam)
 {
 	struct omv_cam *oc = cam->priv;
+	bool streaming = oc->streaming, synced = false;
 
 	if (oc->listening) {
 		sercam_link_listen(cam->link, NULL, NULL);
@@ -877,7 +922,14 @@ static void omv_stream_off(struct sercam_camera *cam)
 	}
 	if (sercam_link_claim(cam->link, &cam->gone))
 		return;
-	if (oc->session && oc->streaming &&
+	/*
+	 * A frame left half-read: the camera waits for an ACK that will not
+	 * come. PROTO_SYNC frees it (and the slot); a new session follows.
+	 */
+	if (oc->locked)
+		synced = !omv_sync(cam, &cam->gone);	/* ends the session */
+	oc->locked = false;
+	if ((oc->session || synced) && streaming &&
 	    omv_stream_ioctl(cam, OMV_STREAM_CTRL, 0, &cam->gone) < 0)
 		oc->session = false;
 	oc->streaming = false;
@@ -949,6 +1001,7 @@ static int omv_probe_cam(struct sercam_camera *cam)
 	cam->priv = oc;
 	oc->max_frame = max;
 	oc->max_payload = OMV_PAYLOAD_MAX;
+	omv_rx_reset(&oc->rx, OMV_PAYLOAD_MAX);
 	atomic_set(&oc->notify, 0);
 	return 0;
 }
