@@ -5,7 +5,8 @@
  *   ov528_bench driver LABEL WxH FRAMES [DEV...]     >> ov528.csv
  *   ov528_bench reader LABEL WxH FRAMES TTY SLEEP_MS GAP_MS PKG ADDR...
  *
- * driver: streams FRAMES frames (after one warm-up frame each) from every
+ * driver: streams FRAMES frames (after $OV528_WARMUP warm-up frames each,
+ * 1 unless set: the window opens when a camera's last one is in) from every
  * DEV at once (default: the first sercam node), 4 mmap buffers each, and
  * prints one CSV line per camera and, with several, a "total" line.
  *
@@ -66,7 +67,8 @@ struct run {
 	struct shot shot[MAX_FRAMES];
 	int n;			/* frames counted */
 	double t0, t1;		/* warm-up frame in, last counted frame in */
-	long long retries, timeouts, requests, gap_us;
+	long long retries, timeouts, requests, gap_us, gap0_us;
+	int warm;		/* warm-up frames in */
 	int bad;		/* flagged by the driver, or lost by the reader */
 };
 
@@ -74,6 +76,7 @@ static unsigned int W = 640, H = 480;
 static double reply_ms = 2, capture_ms = 150;
 static long long baud = 115200;
 static unsigned int pkg = 512;
+static int warmup = 1;
 
 static void keep(struct shot *s, const void *data, size_t len)
 {
@@ -186,16 +189,12 @@ static int run_driver(const char *label, int frames, char **devs, int ndev)
 				r[k].addr = atoi(p + 7);
 		}
 	}
-	for (k = 0; k < ndev; k++) {
-		r[k].retries = -cam_stat(&c[k], "retries");
-		r[k].timeouts = -cam_stat(&c[k], "timeouts");
-	}
 	for (k = 0; k < ndev; k++)
 		if (cam_start(&c[k], 4, V4L2_MEMORY_MMAP)) {
 			fprintf(stderr, "cannot stream: %s\n", strerror(errno));
 			return 1;
 		}
-	t_end = now_s() + 60 + frames * 60.0 * ndev;
+	t_end = now_s() + 60 + (frames + warmup) * 60.0 * ndev;
 	for (left = ndev; left && now_s() < t_end;) {
 		for (k = 0; k < ndev; k++)
 			pfd[k] = (struct pollfd){ .fd = c[k].fd, .events = POLLIN };
@@ -208,8 +207,14 @@ static int run_driver(const char *label, int frames, char **devs, int ndev)
 			if (!(pfd[k].revents & POLLIN) || cam_dqbuf(&c[k], &b, 0))
 				continue;
 			now = now_s();
-			if (!r[k].t0) {
-				r[k].t0 = now;	/* the warm-up frame */
+			if (r[k].warm < warmup) {
+				/* warm-up frames: the window opens after them */
+				if (++r[k].warm == warmup) {
+					r[k].t0 = now;
+					r[k].gap0_us = cam_stat(&c[k], "turnaround_us");
+					r[k].timeouts = -cam_stat(&c[k], "timeouts");
+					r[k].retries = -cam_stat(&c[k], "retries");
+				}
 			} else if (r[k].n + r[k].bad < frames) {
 				if (b.flags & V4L2_BUF_FLAG_ERROR)
 					r[k].bad++;
@@ -252,6 +257,9 @@ static int run_driver(const char *label, int frames, char **devs, int ndev)
 		if (good < frames)
 			rc = 1;
 		snprintf(who, sizeof(who), "%d", r[k].addr);
+		if (r[k].gap_us > 0 || r[k].gap0_us > 0)
+			fprintf(stderr, "camera %d: turnaround %lld us when the window opened, %lld us at its end\n",
+				r[k].addr, r[k].gap0_us, r[k].gap_us);
 		report("driver", label, who, frames, good, r[k].bad + r[k].n - good,
 		       secs, bytes, floor_s, cnt, r[k].gap_us,
 		       r[k].n ? (double)r[k].requests / r[k].n : 0,
@@ -543,6 +551,10 @@ int main(int argc, char **argv)
 	if (frames < 1 || frames > MAX_FRAMES)
 		return 2;
 	emu_timing();
+	if (getenv("OV528_WARMUP"))
+		warmup = atoi(getenv("OV528_WARMUP"));
+	if (warmup < 1)
+		warmup = 1;
 	if (!strcmp(argv[1], "driver"))
 		return run_driver(argv[2], frames, argc > 5 ? argv + 5 : NULL,
 				  argc > 5 ? argc - 5 : 1);
