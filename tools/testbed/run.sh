@@ -320,7 +320,9 @@ bench)
 	# tests its pacing in virtual time; this is the wall-clock figure)
 	make -s -C "$SERCAM_TOP/tools/camemu" O="$SERCAM_BUILD/camemu" bench |
 		tee "$SERCAM_TOP/bench-out/camemu.txt"
-	# the JPEG stream family's receive parser on this machine (host build)
+	# the JPEG stream family's receive parser on this machine (host
+	# build; its directory is make check's, absent before a first check)
+	mkdir -p "$SERCAM_BUILD/host"
 	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 		O="$SERCAM_BUILD/host" KSRC="$ksrc" bench |
 		tee "$SERCAM_TOP/bench-out/stream-parser.txt"
