@@ -334,18 +334,49 @@ plan)
 	python3 "$tb/verdict.py" "$SERCAM_BUILD/plan-$plan"
 	;;
 bench)
-	# one boot per link rate: the devicetree gives the camera's rate
-	runs=()
-	for rate in ${BENCH_RATES:-57600 115200 230400}; do
-		guest_run bench "$SERCAM_BUILD/bench/$rate" --rate "$rate" || true
-		runs+=("$SERCAM_BUILD/bench/$rate")
-	done
-	python3 "$SERCAM_TOP/tools/bench/report.py" "$SERCAM_TOP/bench-out" "${runs[@]}"
+	# BENCH_FAMILIES: which families' benchmarks (both unless told)
+	families=" ${BENCH_FAMILIES:-sxh485 ov528} "
+	mkdir -p "$SERCAM_TOP/bench-out"
+	if [[ $families == *" sxh485 "* ]]; then
+		# one boot per link rate: the devicetree gives the camera's rate
+		runs=()
+		for rate in ${BENCH_RATES:-57600 115200 230400}; do
+			guest_run bench "$SERCAM_BUILD/bench/$rate" --rate "$rate" || true
+			runs+=("$SERCAM_BUILD/bench/$rate")
+		done
+		python3 "$SERCAM_TOP/tools/bench/report.py" "$SERCAM_TOP/bench-out" "${runs[@]}"
+	fi
+	if [[ $families == *" ov528 "* ]]; then
+		# The OV528 family at 115200, 640x480, camemu's default timing:
+		# the driver with a lone camera, a pyserial-style reader on the
+		# bare UART, then three cameras on an RS-485 bus (transceivers
+		# holding the line 2 ms) with the driver's adaptive gap and
+		# read from user space with a fixed 30 ms one. One boot each.
+		ob=$SERCAM_BUILD/bench-ov528
+		tty_dtso=$SERCAM_TOP/tools/bench/qemu-virt-tty.dtso
+		one=(--camemu-arg=--family --camemu-arg=ov528)
+		bus=("${one[@]}" --camemu-arg=--camera --camemu-arg=addr=1
+		     --camemu-arg=--camera --camemu-arg=addr=2
+		     --camemu-arg=--camera --camemu-arg=addr=3
+		     --camemu-arg=--turnaround --camemu-arg=2)
+		guest_run bench-ov528 "$ob/driver" --rate 115200 \
+			--overlay "$SERCAM_TOP/dts/qemu-virt-ov528.dtso" "${one[@]}" || true
+		guest_run bench-ov528-tty "$ob/reader" --rate 115200 \
+			--overlay "$tty_dtso" "${one[@]}" || true
+		guest_run bench-ov528-bus "$ob/bus" --rate 115200 \
+			--overlay "$SERCAM_TOP/dts/rs485-bus-ov528.dtso" "${bus[@]}" || true
+		guest_run bench-ov528-bustty "$ob/bustty" --rate 115200 \
+			--overlay "$tty_dtso" "${bus[@]}" || true
+		python3 "$SERCAM_TOP/tools/bench/ov528-report.py" "$SERCAM_TOP/bench-out" \
+			"$ob"/{driver,reader,bus,bustty}
+	fi
 	# the emulator's own real-time overhead on this machine (make check
 	# tests its pacing in virtual time; this is the wall-clock figure)
 	make -s -C "$SERCAM_TOP/tools/camemu" O="$SERCAM_BUILD/camemu" bench |
 		tee "$SERCAM_TOP/bench-out/camemu.txt"
-	# the JPEG stream family's receive parser on this machine (host build)
+	# the JPEG stream family's receive parser on this machine (host
+	# build; its directory is make check's, absent before a first check)
+	mkdir -p "$SERCAM_BUILD/host"
 	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 		O="$SERCAM_BUILD/host" KSRC="$ksrc" bench |
 		tee "$SERCAM_TOP/bench-out/stream-parser.txt"
