@@ -329,6 +329,7 @@ static void drop_frame(struct bus *b, uint32_t num, int64_t t)
 		k[i].mark = PQ_DROPPED;
 	r = new_rec(p, num, k, nb);
 	r->state = PQ_DROPPED;
+	r->t0 = r->t1 = -1;
 	r->t_pub = t;
 	p->st[PX_FRAMES_DROPPED]++;
 }
