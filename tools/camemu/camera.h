@@ -38,6 +38,7 @@ enum fault_kind {
 	F_NAK,			/* OV528 and omvp */
 	F_DROPPKG, F_TWINFLIP,	/* OV528 only */
 	F_BADHCRC, F_BADDCRC, F_DROPPKT, F_RESET, F_OVERFLOW,	/* omvp only */
+	F_BADSUM, F_SLIP,	/* pixy only */
 	F_NKINDS
 };
 
@@ -148,11 +149,13 @@ struct outq {
 
 struct stream;
 struct omvp;
+struct pixy;
 
 struct bus {
 	struct stream *stream;	/* the stream camera (--family stream), or NULL */
 	struct ov528 *ov;	/* --family ov528: settings, counters; or NULL */
 	struct omvp *omvp;	/* the OpenMV Protocol camera (--family omvp), or NULL */
+	struct pixy *pixy;	/* the Pixy camera (--family pixy), or NULL */
 	struct camera cam[MAX_CAMS];
 	int ncam;
 	struct rescode res[MAX_RES];

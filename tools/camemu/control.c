@@ -8,6 +8,7 @@
 #include "control.h"
 #include "omvp.h"
 #include "ov528.h"
+#include "pixy.h"
 #include "stream.h"
 
 const char ctl_help[] =
@@ -74,6 +75,30 @@ const char ctl_help_omvp[] =
 	"faults                        -> fault <spec> lines, ok <count>\n"
 	"unplug | plug | powercycle | reset [silent] -> ok\n"
 	"seed N                        -> ok\n"
+	"stats | stats clear           -> stat <name> <value> lines, ok\n"
+	"help                          -> these lines, ok\n"
+	"quit                          -> ok bye, then the connection closes\n";
+
+const char ctl_help_pixy[] =
+	"ping                          -> ok pong\n"
+	"set KEY VALUE                 -> ok  (rate R (300..4000000), fps F, objects 0..32,\n"
+	"                                     scene-seed N (alias seed), max-blocks 0..32,\n"
+	"                                     zeros 0..1000, zeros-after empty|all,\n"
+	"                                     guest-rate R|unknown|follow, verbose 0|1)\n"
+	"status                        -> ok family=pixy rate=.. guest=.. plugged=.. writing=..\n"
+	"                                 pan=.. tilt=.. brightness=.. led=R,G,B cmds=.. ...\n"
+	"frames [since=N]              -> frame N ready_ns=.. start_ns=.. end_ns=.. state=..\n"
+	"                                 blocks=K b=SIG,X,Y,W,H,ANGLE,CC,MARK ... lines\n"
+	"                                 (every frame, sent or dropped), ok <count>\n"
+	"frame N                       -> ok N ready_ns=.. (the same fields), or err\n"
+	"wait-frames N [TIMEOUT-MS]    -> ok <count> once N frames are listed (since\n"
+	"                                 start or stats clear), or err timeout (10000)\n"
+	"log [since=N] | log clear     -> cmd N t=.. servo pan=P tilt=T | brightness value=B\n"
+	"                                 | led r=R g=G b=B, ok=0|1 bytes=HEX lines, ok <count>\n"
+	"fault <spec> | fault clear    -> ok\n"
+	"faults                        -> fault <spec> lines, ok <count>\n"
+	"unplug | plug                 -> ok\n"
+	"seed N                        -> ok  (the fault PRNG; the scene's is set scene-seed)\n"
 	"stats | stats clear           -> stat <name> <value> lines, ok\n"
 	"help                          -> these lines, ok\n"
 	"quit                          -> ok bye, then the connection closes\n";
@@ -415,6 +440,8 @@ static uint64_t frames_written(const struct bus *b)
 {
 	if (b->omvp)
 		return b->omvp->st[OM_FRAMES_HANDED];
+	if (b->pixy)
+		return b->pixy->st[PX_FRAMES_LISTED];
 	return b->stream->st[SS_FRAMES_WRITTEN];
 }
 
@@ -635,10 +662,100 @@ static int omvp_exec(struct bus *b, const char *line, char **w, int nw,
 	return 0;
 }
 
+/* ---- the Pixy camera ---------------------------------------------------- */
+
+/* The Pixy camera's own commands; -1 for a command shared with SXH485. */
+static int pixy_exec(struct bus *b, char **w, int nw, struct sbuf *out,
+		     struct ctl_wait *wt)
+{
+	struct pixy *p = b->pixy;
+	unsigned long v;
+	char err[160];
+
+	if (!strcmp(w[0], "help")) {
+		sbuf_printf(out, "%sok\n", ctl_help_pixy);
+	} else if (!strcmp(w[0], "status")) {
+		if (nw != 1)
+			sbuf_printf(out, "err usage: status\n");
+		else
+			pixy_status(b, out);
+	} else if (!strcmp(w[0], "set")) {
+		if (nw != 3)
+			sbuf_printf(out, "err usage: set KEY VALUE\n");
+		else if (!strcmp(w[1], "guest-rate") ?
+			 set_guest_rate(b, w[2], PIXY_MAX_RATE) :
+			 !strcmp(w[1], "verbose") ?
+			 (b->verbose = strcmp(w[2], "0") != 0, 0) :
+			 pixy_set(b, w[1], w[2], err, sizeof(err)))
+			sbuf_printf(out, "err %s\n", !strcmp(w[1], "guest-rate") ?
+				    "bad rate (300..4000000)" : err);
+		else
+			sbuf_printf(out, "ok\n");
+	} else if (!strcmp(w[0], "frames")) {
+		size_t n = 0;
+
+		if (since_arg(w, nw, &v, out))
+			return 0;
+		for (size_t i = 0; i < p->npub; i++) {
+			if (p->rec[i].num <= v)
+				continue;
+			pixy_frame_line(out, "frame", p, &p->rec[i]);
+			n++;
+		}
+		sbuf_printf(out, "ok %zu\n", n);
+	} else if (!strcmp(w[0], "frame")) {
+		const struct pframe_rec *r;
+
+		if (nw != 2 || num(w[1], 0xffffffffUL, &v)) {
+			sbuf_printf(out, "err usage: frame N\n");
+			return 0;
+		}
+		r = pixy_frame(p, (uint32_t)v);
+		if (r)
+			pixy_frame_line(out, "ok", p, r);
+		else
+			sbuf_printf(out, "err no frame %lu\n", v);
+	} else if (!strcmp(w[0], "wait-frames")) {
+		return wait_frames(b, w, nw, out, wt);
+	} else if (!strcmp(w[0], "log")) {
+		uint64_t first, count = 0;
+
+		if (nw == 2 && !strcmp(w[1], "clear")) {
+			p->log_floor = p->log_num;
+			sbuf_printf(out, "ok\n");
+			return 0;
+		}
+		if (since_arg(w, nw, &v, out))
+			return 0;
+		first = p->log_floor + 1;
+		if (p->log_num > PLOG_CAP && first < p->log_num - PLOG_CAP + 1)
+			first = p->log_num - PLOG_CAP + 1;
+		if (first <= v)
+			first = v + 1;
+		for (uint64_t k = first; k <= p->log_num; k++, count++)
+			pixy_log_line(out, &p->log[(k - 1) % PLOG_CAP]);
+		sbuf_printf(out, "ok %llu\n", (unsigned long long)count);
+	} else if (!strcmp(w[0], "powercycle")) {
+		sbuf_printf(out, "err no 'powercycle' for the pixy camera\n");
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 /* "stats" lines of the bus's family */
 static void do_stats(struct bus *b, struct sbuf *out)
 {
-	if (b->omvp) {
+	if (b->pixy) {
+		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
+			    (unsigned long long)b->stat[ST_RX_BYTES],
+			    (unsigned long long)b->stat[ST_TX_BYTES]);
+		for (int i = 0; i < PX_N; i++)
+			sbuf_printf(out, "stat %s %llu\n", pxstat_names[i],
+				    (unsigned long long)b->pixy->st[i]);
+		sbuf_printf(out, "stat uart_overrun_bytes %llu\n",
+			    (unsigned long long)b->uart_overrun);
+	} else if (b->omvp) {
 		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
 			    (unsigned long long)b->stat[ST_RX_BYTES],
 			    (unsigned long long)b->stat[ST_TX_BYTES]);
@@ -686,9 +803,10 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 		sbuf_printf(out, "err empty command\n");
 		goto done;
 	}
-	if (b->stream || b->omvp) {
+	if (b->stream || b->omvp || b->pixy) {
 		ret = b->stream ? stream_exec(b, w, nw, out, wt) :
-				  omvp_exec(b, line, w, nw, out, wt);
+		      b->pixy ? pixy_exec(b, w, nw, out, wt) :
+				omvp_exec(b, line, w, nw, out, wt);
 		if (ret >= 0)
 			goto done;
 		ret = 0;
@@ -754,6 +872,8 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 				       sizeof(b->stream->st));
 			if (b->omvp)
 				memset(b->omvp->st, 0, sizeof(b->omvp->st));
+			if (b->pixy)
+				memset(b->pixy->st, 0, sizeof(b->pixy->st));
 			if (b->ov)
 				memset(b->ov->st, 0, sizeof(b->ov->st));
 			b->uart_overrun = 0;

@@ -36,5 +36,6 @@ extern const char ctl_help[];
 extern const char ctl_help_stream[];
 extern const char ctl_help_ov528[];
 extern const char ctl_help_omvp[];
+extern const char ctl_help_pixy[];
 
 #endif

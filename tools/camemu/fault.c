@@ -8,6 +8,7 @@
 
 #include "camera.h"
 #include "omvp.h"
+#include "pixy.h"
 #include "stream.h"
 #include "util.h"
 
@@ -27,16 +28,27 @@ const char *const fault_names[F_NKINDS] = {
 	[F_BADHCRC] = "badhcrc",	[F_BADDCRC] = "baddcrc",
 	[F_DROPPKT] = "droppkt",	[F_RESET] = "reset",
 	[F_OVERFLOW] = "overflow",
+	[F_BADSUM] = "badsum",		[F_SLIP] = "slip",
 };
 
 static const char *family(const struct bus *b)
 {
-	return b->omvp ? "omvp" : b->stream ? "stream" : b->ov ? "OV528" :
+	return b->pixy ? "pixy" : b->omvp ? "omvp" : b->stream ? "stream" : b->ov ? "OV528" :
 	       "sxh485";
 }
 
 bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 {
+	if (b->pixy) {
+		switch (k) {
+		case F_BYTEFLIP: case F_DROP: case F_GARBAGE: case F_RXFLIP:
+		case F_STALL: case F_UNPLUG: case F_PLUG: case F_BADSUM:
+		case F_SLIP:
+			return true;
+		default:
+			return false;
+		}
+	}
 	if (b->omvp) {
 		switch (k) {
 		case F_BYTEFLIP: case F_DROP: case F_GARBAGE: case F_RXFLIP:
@@ -61,6 +73,8 @@ bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 		case F_DROPPKT:
 		case F_RESET:
 		case F_OVERFLOW:
+		case F_BADSUM:
+		case F_SLIP:
 			return false;
 		default:
 			return true;
@@ -141,6 +155,9 @@ void fault_describe(const struct fault *f, char *buf, size_t len)
 		n = snprintf(buf, len, "%s 1", fault_names[f->kind]);
 	else if (f->kind == F_STALL)
 		n = snprintf(buf, len, "stall %u %u", f->value, f->count);
+	else if (f->kind == F_SLIP && f->value_set)
+		n = snprintf(buf, len, "slip %u %s", f->count,
+			     f->value == 1 ? "drop" : "insert");
 	else if (f->kind == F_JUNK && f->value_set)
 		n = snprintf(buf, len, "junk %u %u", f->count, f->value);
 	else if (f->value_set)
@@ -224,7 +241,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		if (!strcmp(w[0], fault_names[k]))
 			break;
 	if (k == F_NKINDS ||
-	    (!b->stream && !b->ov && !b->omvp && !fault_kind_ok(b, k))) {
+	    (!b->stream && !b->ov && !b->omvp && !b->pixy &&
+	     !fault_kind_ok(b, k))) {
 		snprintf(err, errlen, "unknown fault '%s'", w[0]);
 		goto out;
 	}
@@ -233,7 +251,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 			 w[0], family(b));
 		goto out;
 	}
-	if ((b->stream || b->omvp) && addr) {
+	if ((b->stream || b->omvp || b->pixy) && addr) {
 		snprintf(err, errlen, "the %s camera has no address", family(b));
 		goto out;
 	}
@@ -241,7 +259,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		snprintf(err, errlen, "no camera with address %lu", addr);
 		goto out;
 	}
-	if (rate && (k != F_POWERCYCLE || b->ov || b->omvp)) {
+	if (rate && (k != F_POWERCYCLE || b->ov || b->omvp || b->pixy)) {
 		snprintf(err, errlen, b->ov ? "an OV528 camera has no saved rate" :
 			 b->omvp ? "the omvp camera has no saved rate" :
 			 "rate= only goes with powercycle");
@@ -255,7 +273,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	case F_PLUG:
 	case F_POWERCYCLE:
 	case F_RESET:
-		if (b->stream || b->omvp) {
+		if (b->stream || b->omvp || b->pixy) {
 			bool silent = f.kind == F_RESET && na == 1 &&
 				      !strcmp(args[0], "silent");
 
@@ -267,7 +285,11 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 				goto out;
 			}
 			b->fstat[f.kind]++;
-			if (f.kind == F_UNPLUG && b->stream)
+			if (b->pixy && f.kind == F_UNPLUG)
+				pixy_unplug(b);
+			else if (b->pixy)
+				pixy_plug(b);
+			else if (f.kind == F_UNPLUG && b->stream)
 				stream_unplug(b);
 			else if (f.kind == F_UNPLUG)
 				omvp_unplug(b);
@@ -332,6 +354,25 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 				goto out;
 			}
 			f.count = (uint32_t)v;
+		}
+		break;
+	case F_SLIP:
+		/* slip [N] [drop|insert] */
+		if (na > 2 || (na == 2 && strcmp(args[1], "drop") &&
+			       strcmp(args[1], "insert"))) {
+			snprintf(err, errlen, "slip [N] [drop|insert]");
+			goto out;
+		}
+		if (na >= 1) {
+			if (parse_num(args[0], 1000000000, &v)) {
+				snprintf(err, errlen, "bad count");
+				goto out;
+			}
+			f.count = (uint32_t)v;
+		}
+		if (na == 2) {
+			f.value = args[1][0] == 'd' ? 1 : 2;
+			f.value_set = true;
 		}
 		break;
 	default:

@@ -29,6 +29,7 @@
 #include "camera.h"
 #include "control.h"
 #include "omvp.h"
+#include "pixy.h"
 #include "ov528.h"
 #include "stream.h"
 #include "util.h"
@@ -75,9 +76,10 @@ static void usage(FILE *f)
 "with --family stream an OpenMV camera whose script writes JPEG frames to\n"
 "its UART unasked, or with --family ov528 OV528 cameras (C328, uCAM, V8),\n"
 "or with --family omvp an OpenMV camera on stock firmware answering the\n"
-"OpenMV Protocol.\n"
+"OpenMV Protocol, or with --family pixy a Pixy (CMUcam5) sending the\n"
+"objects it detects.\n"
 "\n"
-"  --family F           sxh485 (default), stream, ov528 or omvp\n"
+"  --family F           sxh485 (default), stream, ov528, omvp or pixy\n"
 "  --uart PATH          listen on a Unix stream socket for the UART (QEMU\n"
 "                       connects: -chardev socket,id=cam,path=PATH)\n"
 "  --pty                create a pty instead and print its path on stdout\n"
@@ -169,6 +171,20 @@ static void usage(FILE *f)
 "  LOCK hands to the host: frame N res=WxH pixfmt=P size=S sha256=H\n"
 "  captured_ns=T published_ns=T locked_ns=T\n"
 "\n"
+"Pixy camera (--family pixy; also --rate (19200, up to 4000000), --fps (50);\n"
+"each also \"set KEY VALUE\" on the control socket, without the dashes):\n"
+"  --objects N          objects in the scene, 0..32 (6); every 3rd a colour code\n"
+"  --scene-seed N       seed of the scene (1); frame n's blocks are a pure\n"
+"                       function of (scene-seed, objects, max-blocks, n)\n"
+"  --max-blocks N       most blocks sent per frame, 0..32 (32)\n"
+"  --zeros N            zero words after an empty frame's sync words (2)\n"
+"  --zeros-after W      empty (default) or all: zero words after every frame\n"
+"  --manifest: one line per frame, sent or dropped, in frame order:\n"
+"  frame N ready_ns=T start_ns=T0 end_ns=T1 state=S blocks=K then K times\n"
+"  b=SIG,X,Y,W,H,ANGLE,CC,MARK (wire order; start_ns/end_ns -1: never on the\n"
+"  wire; S intact|badsum|byteflip|drop|garbage|slip|unplugged|dropped; MARK\n"
+"  ok|badsum|byteflip|drop|garbage|slip|unplugged|unsent)\n"
+"\n"
 "Faults (SXH485): byteflip P, drop P, garbage P, rxflip P, truncate [N],\n"
 "badcrc [N], status [N] [CODE], stall MS [N], unplug, plug,\n"
 "powercycle [ADDR] [rate=R], hugelen [N] [V], hugesize [N] [V],\n"
@@ -185,6 +201,8 @@ static void usage(FILE *f)
 "Faults (omvp): byteflip P, drop P, garbage P, rxflip P, badhcrc [N],\n"
 "baddcrc [N], droppkt [N], truncate [N], dup [N], stall MS [N], nak [N] [CODE],\n"
 "overflow [N], unplug, plug, reset [silent], powercycle, clear.\n"
+"Faults (pixy): byteflip P, drop P, garbage P, rxflip P, badsum [N],\n"
+"slip [N] [drop|insert], stall MS [N], unplug, plug, clear.\n"
 "\n"
 "Control protocol (one line each, replies end with 'ok...' or 'err ...'):\n"
 "%s"
@@ -196,7 +214,11 @@ static void usage(FILE *f)
 "%s"
 "\n"
 "Control protocol of the omvp camera:\n"
-"%s", ctl_help, ctl_help_stream, ctl_help_ov528, ctl_help_omvp);
+"%s"
+"\n"
+"Control protocol of the pixy camera:\n"
+"%s", ctl_help, ctl_help_stream, ctl_help_ov528, ctl_help_omvp,
+	ctl_help_pixy);
 }
 
 static void die(const char *fmt, ...)
@@ -402,7 +424,7 @@ static void take_output(void)
 		size_t n = bus.out_bytes.n;
 
 		uart_flush();
-		if (uart_fd >= 0 && bus.stream &&
+		if (uart_fd >= 0 && (bus.stream || bus.pixy) &&
 		    uart_out.len + n > STREAM_BACKLOG) {
 			size_t keep = uart_out.len < STREAM_BACKLOG ?
 				      STREAM_BACKLOG - uart_out.len : 0;
@@ -740,6 +762,28 @@ static void setup_omvp(const char **omvp_val)
 	omvp_start(bus.omvp, bus.now);
 }
 
+/* --family pixy: its own options, and the shared ones, as "set" keys */
+#define PIXY_OPT0 4000
+static const char *const pixy_keys[] = {
+	"objects", "scene-seed", "max-blocks", "zeros", "zeros-after",
+	/* shared */
+	"rate", "fps",
+};
+#define PIXY_OWN 5
+
+static void setup_pixy(const char **pixy_val)
+{
+	char err[160];
+
+	bus.pixy = pixy_new(bus.now);
+	for (size_t i = 0; i < ARRAY_SIZE(pixy_keys); i++)
+		if (pixy_val[i] && pixy_set(&bus, pixy_keys[i], pixy_val[i],
+					    err, sizeof(err)))
+			die("bad --%s '%s': %s", pixy_keys[i], pixy_val[i],
+			    err);
+	bus.pixy->run_rate = bus.pixy->rate;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -780,6 +824,11 @@ int main(int argc, char **argv)
 		{ "hdr-offset", required_argument, NULL, OMVP_OPT0 + 8 },
 		{ "stream-id", required_argument, NULL, OMVP_OPT0 + 9 },
 		{ "raw", required_argument, NULL, OMVP_OPT0 + 10 },
+		{ "objects", required_argument, NULL, PIXY_OPT0 + 0 },
+		{ "scene-seed", required_argument, NULL, PIXY_OPT0 + 1 },
+		{ "max-blocks", required_argument, NULL, PIXY_OPT0 + 2 },
+		{ "zeros", required_argument, NULL, PIXY_OPT0 + 3 },
+		{ "zeros-after", required_argument, NULL, PIXY_OPT0 + 4 },
 		{ "autobaud", required_argument, NULL, OV_OPT0 + 0 },
 		{ "syncs", required_argument, NULL, OV_OPT0 + 1 },
 		{ "wake-syncs", required_argument, NULL, OV_OPT0 + 2 },
@@ -806,6 +855,8 @@ int main(int argc, char **argv)
 	const char *cam_args[MAX_CAMS], *ov_val[ARRAY_SIZE(ov_keys)] = { NULL };
 	const char *ov_opt = NULL, *omvp_opt = NULL;
 	const char *omvp_val[ARRAY_SIZE(omvp_keys)] = { NULL };
+	const char *pixy_val[ARRAY_SIZE(pixy_keys)] = { NULL }, *pixy_opt = NULL;
+	bool family_pixy = false;
 	int ncams = 0, nfaults = 0, opt, sfd, tfd;
 	bool want_pty = false, family_stream = false, paused = false;
 	bool family_ov = false, family_omvp = false;
@@ -864,9 +915,10 @@ int main(int argc, char **argv)
 			family_stream = !strcmp(optarg, "stream");
 			family_ov = !strcmp(optarg, "ov528");
 			family_omvp = !strcmp(optarg, "omvp");
+			family_pixy = !strcmp(optarg, "pixy");
 			if (!family_stream && !family_ov && !family_omvp &&
-			    strcmp(optarg, "sxh485"))
-				die("bad --family '%s' (sxh485, stream, ov528 or omvp)",
+			    !family_pixy && strcmp(optarg, "sxh485"))
+				die("bad --family '%s' (sxh485, stream, ov528, omvp or pixy)",
 				    optarg);
 			break;
 		case 1000 ... 1007:
@@ -886,6 +938,10 @@ int main(int argc, char **argv)
 		case OMVP_OPT0 ... OMVP_OPT0 + OMVP_OWN - 1:
 			omvp_val[opt - OMVP_OPT0] = optarg;
 			omvp_opt = omvp_keys[opt - OMVP_OPT0];
+			break;
+		case PIXY_OPT0 ... PIXY_OPT0 + PIXY_OWN - 1:
+			pixy_val[opt - PIXY_OPT0] = optarg;
+			pixy_opt = pixy_keys[opt - PIXY_OPT0];
 			break;
 		case OV_OPT0 ... OV_OPT0 + (int)ARRAY_SIZE(ov_keys) - 1:
 			ov_val[opt - OV_OPT0] = optarg;
@@ -927,7 +983,27 @@ int main(int argc, char **argv)
 		die("give exactly one of --uart PATH and --pty");
 	if (omvp_opt && !family_omvp)
 		die("--%s is for --family omvp", omvp_opt);
-	if (family_omvp) {
+	if (pixy_opt && !family_pixy)
+		die("--%s is for --family pixy", pixy_opt);
+	if (family_pixy) {
+		if (sxh_opt || cmd_ms)
+			die("%s is for --family sxh485",
+			    sxh_opt ? sxh_opt : "--cmd-ms");
+		if (ov_opt)
+			die("--%s is for --family ov528", ov_opt);
+		if (omvp_opt)
+			die("--%s is for --family omvp", omvp_opt);
+		for (int i = 0; i < 8; i++)
+			for (size_t j = 0; sopt[i] && i != 3 && opts[j].name; j++)
+				if (opts[j].val == 1000 + i)
+					die("--%s is for --family stream",
+					    opts[j].name);
+		if (paused)
+			die("--paused is for --family stream");
+		pixy_val[PIXY_OWN] = rate_arg;
+		pixy_val[PIXY_OWN + 1] = sopt[3];
+		setup_pixy(pixy_val);
+	} else if (family_omvp) {
 		if (sxh_opt)
 			die("%s is for --family sxh485", sxh_opt);
 		if (ov_opt)
@@ -964,7 +1040,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < ncams; i++)
 		parse_camera(cam_args[i], &cams[i], family_ov);
-	if (!ncams && !family_stream && !family_omvp)
+	if (!ncams && !family_stream && !family_omvp && !family_pixy)
 		parse_camera(family_ov ? "addr=0" : "addr=1", &cams[ncams++],
 			     family_ov);
 	for (int i = 0; i < ncams; i++) {

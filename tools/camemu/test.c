@@ -1531,6 +1531,7 @@ int main(int argc, char **argv)
 	stream_unit_tests();
 	ov528_unit_tests();
 	omvp_unit_tests();
+	pixy_unit_tests();
 	if (argc > 1)
 		proc_tests(argv[1]);
 	test_rmtree(tmpdir);

@@ -1331,7 +1331,7 @@ static void test_ov528_options(void)
 		"--family ov528 --turnaround 30ms",
 	};
 	static const char *const doc[] = {
-		"--family F           sxh485 (default), stream, ov528 or omvp",
+		"--family F           sxh485 (default), stream, ov528, omvp or pixy",
 		"--autobaud", "--syncs", "--wake-syncs", "--preview-type",
 		"--cbe", "--sleep-cmd", "--sleep-timeout", "--sleep-keeps",
 		"--init-gap", "--init-early", "--transfer-nak", "--pkgsize",
