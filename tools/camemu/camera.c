@@ -16,6 +16,7 @@
 #include "omvp.h"
 #include "ov528.h"
 #include "stream.h"
+#include "ucam.h"
 #include "util.h"
 
 const char *const stat_names[ST_N] = {
@@ -92,6 +93,7 @@ void bus_free(struct bus *b)
 	}
 	stream_free(b->stream);
 	omvp_free(b->omvp);
+	ucam_free(b->uc);
 	ov528_free(b->ov);
 	wave_free(&b->in);
 	wave_free(&b->out);
@@ -213,6 +215,8 @@ uint32_t bus_guest_rate(const struct bus *b)
 			return b->stream->rate;
 		if (b->omvp)
 			return b->omvp->rate;
+		if (b->uc)
+			return b->uc->rate;
 		/* an OV528 camera has no rate until it is synced */
 		return b->ncam && b->cam[0].rate ? b->cam[0].rate : b->def_rate;
 	case GUEST_UNKNOWN:
@@ -954,7 +958,7 @@ void bus_rx(struct bus *b, int64_t now, const uint8_t *d, size_t n)
 /* ---- the event loop --------------------------------------------------- */
 
 enum ev_kind {
-	EV_NONE, EV_CAMRX, EV_TIMER, EV_CMD, EV_STREAM, EV_OMVP, EV_OUT
+	EV_NONE, EV_CAMRX, EV_TIMER, EV_CMD, EV_STREAM, EV_OMVP, EV_UCAM, EV_OUT
 };
 
 static int64_t cmd_time(const struct camera *c)
@@ -1027,6 +1031,13 @@ static int64_t next_event(struct bus *b, enum ev_kind *kind, int *idx)
 			*kind = EV_OMVP;
 		}
 	}
+	if (b->uc) {
+		t = ucam_next_event(b);
+		if (t < best) {
+			best = t;
+			*kind = EV_UCAM;
+		}
+	}
 	return best;
 }
 
@@ -1069,6 +1080,8 @@ void bus_advance(struct bus *b, int64_t now)
 			stream_step(b, t);
 		} else if (kind == EV_OMVP) {
 			omvp_step(b, t);
+		} else if (kind == EV_UCAM) {
+			ucam_step(b, t);
 		} else {
 			struct rx_event ev = b->guest_rx.ev;
 
@@ -1085,6 +1098,8 @@ void bus_advance(struct bus *b, int64_t now)
 			low = b->cam[i].rx.cur;
 	if (b->omvp && omvp_rx_cur(b) < low)
 		low = omvp_rx_cur(b);
+	if (b->uc && ucam_rx_cur(b) < low)
+		low = ucam_rx_cur(b);
 	wave_trim(&b->in, low);
 	wave_trim(&b->out, b->guest_rx.cur < b->now ? b->guest_rx.cur : b->now);
 }

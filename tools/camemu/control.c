@@ -9,6 +9,7 @@
 #include "omvp.h"
 #include "ov528.h"
 #include "stream.h"
+#include "ucam.h"
 
 const char ctl_help[] =
 	"ping                          -> ok pong\n"
@@ -415,6 +416,8 @@ static uint64_t frames_written(const struct bus *b)
 {
 	if (b->omvp)
 		return b->omvp->st[OM_FRAMES_HANDED];
+	if (b->uc)
+		return b->uc->st[UC_FRAMES];
 	return b->stream->st[SS_FRAMES_WRITTEN];
 }
 
@@ -638,7 +641,9 @@ static int omvp_exec(struct bus *b, const char *line, char **w, int nw,
 /* "stats" lines of the bus's family */
 static void do_stats(struct bus *b, struct sbuf *out)
 {
-	if (b->omvp) {
+	if (b->uc) {
+		ucam_stats(b, out);
+	} else if (b->omvp) {
 		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
 			    (unsigned long long)b->stat[ST_RX_BYTES],
 			    (unsigned long long)b->stat[ST_TX_BYTES]);
@@ -686,9 +691,14 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 		sbuf_printf(out, "err empty command\n");
 		goto done;
 	}
-	if (b->stream || b->omvp) {
-		ret = b->stream ? stream_exec(b, w, nw, out, wt) :
-				  omvp_exec(b, line, w, nw, out, wt);
+	if (b->stream || b->omvp || b->uc) {
+		if (b->uc && !strcmp(w[0], "wait-frames"))
+			ret = wait_frames(b, w, nw, out, wt);
+		else if (b->uc)
+			ret = ucam_exec(b, line, w, nw, out, wt);
+		else
+			ret = b->stream ? stream_exec(b, w, nw, out, wt) :
+					  omvp_exec(b, line, w, nw, out, wt);
 		if (ret >= 0)
 			goto done;
 		ret = 0;
@@ -754,6 +764,8 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 				       sizeof(b->stream->st));
 			if (b->omvp)
 				memset(b->omvp->st, 0, sizeof(b->omvp->st));
+			if (b->uc)
+				memset(b->uc->st, 0, sizeof(b->uc->st));
 			if (b->ov)
 				memset(b->ov->st, 0, sizeof(b->ov->st));
 			b->uart_overrun = 0;

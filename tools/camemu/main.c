@@ -31,7 +31,10 @@
 #include "omvp.h"
 #include "ov528.h"
 #include "stream.h"
+#include "asciiu.h"
+#include "ucam.h"
 #include "util.h"
+#include "vc0706.h"
 
 #define MAX_CTL		32
 #define TRACE_POLL_NS	(20 * 1000000LL)
@@ -77,7 +80,8 @@ static void usage(FILE *f)
 "or with --family omvp an OpenMV camera on stock firmware answering the\n"
 "OpenMV Protocol.\n"
 "\n"
-"  --family F           sxh485 (default), stream, ov528 or omvp\n"
+"  --family F           sxh485 (default), stream, ov528, omvp, vc0706 or\n"
+"                       ascii-u\n"
 "  --uart PATH          listen on a Unix stream socket for the UART (QEMU\n"
 "                       connects: -chardev socket,id=cam,path=PATH)\n"
 "  --pty                create a pty instead and print its path on stdout\n"
@@ -169,6 +173,15 @@ static void usage(FILE *f)
 "  LOCK hands to the host: frame N res=WxH pixfmt=P size=S sha256=H\n"
 "  captured_ns=T published_ns=T locked_ns=T\n"
 "\n"
+"VC0706 camera (--family vc0706) and ASCII \"U#\" camera (--family ascii-u):\n"
+"  --rate R             power-on rate (vc0706 38400, ascii-u 19200)\n"
+"  --cmd-ms, --capture-ms, --detail as above; --quality Q (ascii-u)\n"
+"  --set KEY=VALUE      any \"set\" key of the family at start; repeatable\n"
+"  --manifest, --save-frames (DIR/<frame>.jpg): frame N res=WxH quality=Q\n"
+"  size=S sha256=H [announced=S announced_sha256=H] captured_ns=T\n"
+"Faults (vc0706, ascii-u): byteflip P, drop P, garbage P, rxflip P,\n"
+"truncate [N], stall MS [N], unplug, plug, reset, powercycle, clear.\n"
+"\n"
 "Faults (SXH485): byteflip P, drop P, garbage P, rxflip P, truncate [N],\n"
 "badcrc [N], status [N] [CODE], stall MS [N], unplug, plug,\n"
 "powercycle [ADDR] [rate=R], hugelen [N] [V], hugesize [N] [V],\n"
@@ -196,7 +209,14 @@ static void usage(FILE *f)
 "%s"
 "\n"
 "Control protocol of the omvp camera:\n"
-"%s", ctl_help, ctl_help_stream, ctl_help_ov528, ctl_help_omvp);
+"%s"
+"\n"
+"Control protocol of the vc0706 camera:\n"
+"%s"
+"\n"
+"Control protocol of the ascii-u camera:\n"
+"%s", ctl_help, ctl_help_stream, ctl_help_ov528, ctl_help_omvp,
+	vc0706_help, asciiu_help);
 }
 
 static void die(const char *fmt, ...)
@@ -740,6 +760,41 @@ static void setup_omvp(const char **omvp_val)
 	omvp_start(bus.omvp, bus.now);
 }
 
+/* --family vc0706 / ascii-u: the shared options, then --set KEY=VALUE */
+static void setup_uc(const char *family, const char *rate,
+		     const char *cmd_ms, const char *capture_ms,
+		     const char *quality, const char *const *sets, int nsets)
+{
+	char err[160], *kv;
+
+	if (family[0] == 'v')
+		vc0706_setup(&bus, bus.now);
+	else
+		asciiu_setup(&bus, bus.now);
+	if (rate && (ucam_set(&bus, "poweron-rate", rate, err, sizeof(err)) ||
+		     ucam_set(&bus, "rate", rate, err, sizeof(err))))
+		die("bad --rate '%s': %s", rate, err);
+	if (cmd_ms && ucam_set(&bus, "cmd-ms", cmd_ms, err, sizeof(err)))
+		die("bad --cmd-ms '%s': %s", cmd_ms, err);
+	if (capture_ms && ucam_set(&bus, "capture-ms", capture_ms, err,
+				   sizeof(err)))
+		die("bad --capture-ms '%s': %s", capture_ms, err);
+	if (quality && ucam_set(&bus, "quality", quality, err, sizeof(err)))
+		die("bad --quality '%s': %s", quality, err);
+	for (int i = 0; i < nsets; i++) {
+		char *eq;
+
+		kv = xstrdup(sets[i]);
+		eq = strchr(kv, '=');
+		if (!eq)
+			die("--set '%s': KEY=VALUE", sets[i]);
+		*eq = 0;
+		if (ucam_set(&bus, kv, eq + 1, err, sizeof(err)))
+			die("--set '%s': %s", sets[i], err);
+		free(kv);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -794,6 +849,7 @@ int main(int argc, char **argv)
 		{ "pkgsize", required_argument, NULL, OV_OPT0 + 11 },
 		{ "rgb565", required_argument, NULL, OV_OPT0 + 12 },
 		{ "turnaround", required_argument, NULL, OV_OPT0 + 13 },
+		{ "set", required_argument, NULL, 4000 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -809,6 +865,8 @@ int main(int argc, char **argv)
 	int ncams = 0, nfaults = 0, opt, sfd, tfd;
 	bool want_pty = false, family_stream = false, paused = false;
 	bool family_ov = false, family_omvp = false;
+	const char *family_uc = NULL, *uc_set[32], *capture_ms = NULL;
+	int nuc_set = 0;
 	sigset_t mask;
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 
@@ -844,6 +902,7 @@ int main(int argc, char **argv)
 			break;
 		case 'L':
 			bus.def_capture_ms = opt_ms(optarg);
+			capture_ms = optarg;
 			sxh_opt = "--capture-ms";
 			break;
 		case 'l':
@@ -864,9 +923,11 @@ int main(int argc, char **argv)
 			family_stream = !strcmp(optarg, "stream");
 			family_ov = !strcmp(optarg, "ov528");
 			family_omvp = !strcmp(optarg, "omvp");
+			family_uc = !strcmp(optarg, "vc0706") ||
+				    !strcmp(optarg, "ascii-u") ? optarg : NULL;
 			if (!family_stream && !family_ov && !family_omvp &&
-			    strcmp(optarg, "sxh485"))
-				die("bad --family '%s' (sxh485, stream, ov528 or omvp)",
+			    !family_uc && strcmp(optarg, "sxh485"))
+				die("bad --family '%s' (sxh485, stream, ov528, omvp, vc0706 or ascii-u)",
 				    optarg);
 			break;
 		case 1000 ... 1007:
@@ -910,6 +971,11 @@ int main(int argc, char **argv)
 		case 'D':
 			bus.detail = parse_detail(optarg);
 			break;
+		case 4000:
+			if (nuc_set == (int)ARRAY_SIZE(uc_set))
+				die("too many --set");
+			uc_set[nuc_set++] = optarg;
+			break;
 		case 'v':
 			bus.verbose = true;
 			break;
@@ -927,7 +993,21 @@ int main(int argc, char **argv)
 		die("give exactly one of --uart PATH and --pty");
 	if (omvp_opt && !family_omvp)
 		die("--%s is for --family omvp", omvp_opt);
-	if (family_omvp) {
+	if (nuc_set && !family_uc)
+		die("--set is for --family vc0706 and ascii-u");
+	if (family_uc) {
+		const char *bad = sxh_only ? sxh_only :
+				  ncams ? "--camera" : ov_opt ? ov_opt : omvp_opt ?
+				  omvp_opt : stream_only ? stream_only :
+				  family_uc[0] == 'v' && sopt[5] ? "--quality" :
+				  NULL;
+
+		if (bad)
+			die("%s%s is not for --family %s",
+			    bad[0] == '-' ? "" : "--", bad, family_uc);
+		setup_uc(family_uc, rate_arg, cmd_ms, capture_ms, sopt[5],
+			 uc_set, nuc_set);
+	} else if (family_omvp) {
 		if (sxh_opt)
 			die("%s is for --family sxh485", sxh_opt);
 		if (ov_opt)
@@ -964,7 +1044,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < ncams; i++)
 		parse_camera(cam_args[i], &cams[i], family_ov);
-	if (!ncams && !family_stream && !family_omvp)
+	if (!ncams && !family_stream && !family_omvp && !family_uc)
 		parse_camera(family_ov ? "addr=0" : "addr=1", &cams[ncams++],
 			     family_ov);
 	for (int i = 0; i < ncams; i++) {
