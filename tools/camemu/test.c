@@ -1531,6 +1531,8 @@ int main(int argc, char **argv)
 	stream_unit_tests();
 	ov528_unit_tests();
 	omvp_unit_tests();
+	vc0706_unit_tests();
+	asciiu_unit_tests();
 	if (argc > 1)
 		proc_tests(argv[1]);
 	test_rmtree(tmpdir);
