@@ -17,6 +17,7 @@
 #include "pixy.h"
 #include "ov528.h"
 #include "stream.h"
+#include "ucam.h"
 #include "util.h"
 
 const char *const stat_names[ST_N] = {
@@ -94,6 +95,7 @@ void bus_free(struct bus *b)
 	stream_free(b->stream);
 	omvp_free(b->omvp);
 	pixy_free(b->pixy);
+	ucam_free(b->uc);
 	ov528_free(b->ov);
 	wave_free(&b->in);
 	wave_free(&b->out);
@@ -217,6 +219,8 @@ uint32_t bus_guest_rate(const struct bus *b)
 			return b->omvp->rate;
 		if (b->pixy)
 			return b->pixy->rate;
+		if (b->uc)
+			return b->uc->rate;
 		/* an OV528 camera has no rate until it is synced */
 		return b->ncam && b->cam[0].rate ? b->cam[0].rate : b->def_rate;
 	case GUEST_UNKNOWN:
@@ -958,7 +962,8 @@ void bus_rx(struct bus *b, int64_t now, const uint8_t *d, size_t n)
 /* ---- the event loop --------------------------------------------------- */
 
 enum ev_kind {
-	EV_NONE, EV_CAMRX, EV_TIMER, EV_CMD, EV_STREAM, EV_OMVP, EV_PIXY, EV_OUT
+	EV_NONE, EV_CAMRX, EV_TIMER, EV_CMD, EV_STREAM, EV_OMVP, EV_PIXY, EV_UCAM,
+	EV_OUT
 };
 
 static int64_t cmd_time(const struct camera *c)
@@ -1038,6 +1043,13 @@ static int64_t next_event(struct bus *b, enum ev_kind *kind, int *idx)
 			*kind = EV_PIXY;
 		}
 	}
+	if (b->uc) {
+		t = ucam_next_event(b);
+		if (t < best) {
+			best = t;
+			*kind = EV_UCAM;
+		}
+	}
 	return best;
 }
 
@@ -1082,6 +1094,8 @@ void bus_advance(struct bus *b, int64_t now)
 			omvp_step(b, t);
 		} else if (kind == EV_PIXY) {
 			pixy_step(b, t);
+		} else if (kind == EV_UCAM) {
+			ucam_step(b, t);
 		} else {
 			struct rx_event ev = b->guest_rx.ev;
 
@@ -1100,6 +1114,8 @@ void bus_advance(struct bus *b, int64_t now)
 		low = omvp_rx_cur(b);
 	if (b->pixy && pixy_rx_cur(b) < low)
 		low = pixy_rx_cur(b);
+	if (b->uc && ucam_rx_cur(b) < low)
+		low = ucam_rx_cur(b);
 	wave_trim(&b->in, low);
 	wave_trim(&b->out, b->guest_rx.cur < b->now ? b->guest_rx.cur : b->now);
 }

@@ -150,12 +150,14 @@ struct outq {
 struct stream;
 struct omvp;
 struct pixy;
+struct ucam;
 
 struct bus {
 	struct stream *stream;	/* the stream camera (--family stream), or NULL */
 	struct ov528 *ov;	/* --family ov528: settings, counters; or NULL */
 	struct omvp *omvp;	/* the OpenMV Protocol camera (--family omvp), or NULL */
 	struct pixy *pixy;	/* the Pixy camera (--family pixy), or NULL */
+	struct ucam *uc;	/* --family vc0706 or ascii-u (ucam.h), or NULL */
 	struct camera cam[MAX_CAMS];
 	int ncam;
 	struct rescode res[MAX_RES];

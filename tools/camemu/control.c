@@ -10,6 +10,7 @@
 #include "ov528.h"
 #include "pixy.h"
 #include "stream.h"
+#include "ucam.h"
 
 const char ctl_help[] =
 	"ping                          -> ok pong\n"
@@ -442,6 +443,8 @@ static uint64_t frames_written(const struct bus *b)
 		return b->omvp->st[OM_FRAMES_HANDED];
 	if (b->pixy)
 		return b->pixy->st[PX_FRAMES_LISTED];
+	if (b->uc)
+		return b->uc->st[UC_FRAMES];
 	return b->stream->st[SS_FRAMES_WRITTEN];
 }
 
@@ -755,6 +758,8 @@ static void do_stats(struct bus *b, struct sbuf *out)
 				    (unsigned long long)b->pixy->st[i]);
 		sbuf_printf(out, "stat uart_overrun_bytes %llu\n",
 			    (unsigned long long)b->uart_overrun);
+	} else if (b->uc) {
+		ucam_stats(b, out);
 	} else if (b->omvp) {
 		sbuf_printf(out, "stat rx_bytes %llu\nstat tx_bytes %llu\n",
 			    (unsigned long long)b->stat[ST_RX_BYTES],
@@ -803,10 +808,15 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 		sbuf_printf(out, "err empty command\n");
 		goto done;
 	}
-	if (b->stream || b->omvp || b->pixy) {
-		ret = b->stream ? stream_exec(b, w, nw, out, wt) :
-		      b->pixy ? pixy_exec(b, w, nw, out, wt) :
-				omvp_exec(b, line, w, nw, out, wt);
+	if (b->stream || b->omvp || b->pixy || b->uc) {
+		if (b->uc && !strcmp(w[0], "wait-frames"))
+			ret = wait_frames(b, w, nw, out, wt);
+		else if (b->uc)
+			ret = ucam_exec(b, line, w, nw, out, wt);
+		else
+			ret = b->stream ? stream_exec(b, w, nw, out, wt) :
+			      b->pixy ? pixy_exec(b, w, nw, out, wt) :
+					omvp_exec(b, line, w, nw, out, wt);
 		if (ret >= 0)
 			goto done;
 		ret = 0;
@@ -874,6 +884,8 @@ int ctl_exec_wait(struct bus *b, const char *line, struct sbuf *out,
 				memset(b->omvp->st, 0, sizeof(b->omvp->st));
 			if (b->pixy)
 				memset(b->pixy->st, 0, sizeof(b->pixy->st));
+			if (b->uc)
+				memset(b->uc->st, 0, sizeof(b->uc->st));
 			if (b->ov)
 				memset(b->ov->st, 0, sizeof(b->ov->st));
 			b->uart_overrun = 0;

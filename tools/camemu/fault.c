@@ -10,6 +10,7 @@
 #include "omvp.h"
 #include "pixy.h"
 #include "stream.h"
+#include "ucam.h"
 #include "util.h"
 
 const char *const fault_names[F_NKINDS] = {
@@ -33,6 +34,8 @@ const char *const fault_names[F_NKINDS] = {
 
 static const char *family(const struct bus *b)
 {
+	if (b->uc)
+		return b->uc->ops->family;
 	return b->pixy ? "pixy" : b->omvp ? "omvp" : b->stream ? "stream" : b->ov ? "OV528" :
 	       "sxh485";
 }
@@ -44,6 +47,16 @@ bool fault_kind_ok(const struct bus *b, enum fault_kind k)
 		case F_BYTEFLIP: case F_DROP: case F_GARBAGE: case F_RXFLIP:
 		case F_STALL: case F_UNPLUG: case F_PLUG: case F_BADSUM:
 		case F_SLIP:
+			return true;
+		default:
+			return false;
+		}
+	}
+	if (b->uc) {
+		switch (k) {
+		case F_BYTEFLIP: case F_DROP: case F_GARBAGE: case F_RXFLIP:
+		case F_TRUNCATE: case F_STALL: case F_UNPLUG: case F_PLUG:
+		case F_POWERCYCLE: case F_RESET:
 			return true;
 		default:
 			return false;
@@ -241,7 +254,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		if (!strcmp(w[0], fault_names[k]))
 			break;
 	if (k == F_NKINDS ||
-	    (!b->stream && !b->ov && !b->omvp && !b->pixy &&
+	    (!b->stream && !b->ov && !b->omvp && !b->pixy && !b->uc &&
 	     !fault_kind_ok(b, k))) {
 		snprintf(err, errlen, "unknown fault '%s'", w[0]);
 		goto out;
@@ -251,7 +264,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 			 w[0], family(b));
 		goto out;
 	}
-	if ((b->stream || b->omvp || b->pixy) && addr) {
+	if ((b->stream || b->omvp || b->pixy || b->uc) && addr) {
 		snprintf(err, errlen, "the %s camera has no address", family(b));
 		goto out;
 	}
@@ -259,7 +272,7 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		snprintf(err, errlen, "no camera with address %lu", addr);
 		goto out;
 	}
-	if (rate && (k != F_POWERCYCLE || b->ov || b->omvp || b->pixy)) {
+	if (rate && (k != F_POWERCYCLE || b->ov || b->omvp || b->pixy || b->uc)) {
 		snprintf(err, errlen, b->ov ? "an OV528 camera has no saved rate" :
 			 b->omvp ? "the omvp camera has no saved rate" :
 			 "rate= only goes with powercycle");
@@ -273,6 +286,22 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	case F_PLUG:
 	case F_POWERCYCLE:
 	case F_RESET:
+		if (b->uc) {
+			if (na) {
+				snprintf(err, errlen, "%s takes no argument",
+					 w[0]);
+				goto out;
+			}
+			b->fstat[f.kind]++;
+			if (f.kind == F_UNPLUG)
+				ucam_unplug(b);
+			else if (f.kind == F_PLUG)
+				ucam_plug(b);
+			else
+				ucam_restart(b, false);
+			r = 0;
+			goto out;
+		}
 		if (b->stream || b->omvp || b->pixy) {
 			bool silent = f.kind == F_RESET && na == 1 &&
 				      !strcmp(args[0], "silent");

@@ -32,7 +32,10 @@
 #include "pixy.h"
 #include "ov528.h"
 #include "stream.h"
+#include "asciiu.h"
+#include "ucam.h"
 #include "util.h"
+#include "vc0706.h"
 
 #define MAX_CTL		32
 #define TRACE_POLL_NS	(20 * 1000000LL)
@@ -80,6 +83,7 @@ static void usage(FILE *f)
 "objects it detects.\n"
 "\n"
 "  --family F           sxh485 (default), stream, ov528, omvp or pixy\n"
+"                       (also vc0706 or ascii-u, see below)\n"
 "  --uart PATH          listen on a Unix stream socket for the UART (QEMU\n"
 "                       connects: -chardev socket,id=cam,path=PATH)\n"
 "  --pty                create a pty instead and print its path on stdout\n"
@@ -184,6 +188,14 @@ static void usage(FILE *f)
 "  b=SIG,X,Y,W,H,ANGLE,CC,MARK (wire order; start_ns/end_ns -1: never on the\n"
 "  wire; S intact|badsum|byteflip|drop|garbage|slip|unplugged|dropped; MARK\n"
 "  ok|badsum|byteflip|drop|garbage|slip|unplugged|unsent)\n"
+"VC0706 camera (--family vc0706) and ASCII \"U#\" camera (--family ascii-u):\n"
+"  --rate R             power-on rate (vc0706 38400, ascii-u 19200)\n"
+"  --cmd-ms, --capture-ms, --detail as above; --quality Q (ascii-u)\n"
+"  --set KEY=VALUE      any \"set\" key of the family at start; repeatable\n"
+"  --manifest, --save-frames (DIR/<frame>.jpg): frame N res=WxH quality=Q\n"
+"  size=S sha256=H [announced=S announced_sha256=H] captured_ns=T\n"
+"Faults (vc0706, ascii-u): byteflip P, drop P, garbage P, rxflip P,\n"
+"truncate [N], stall MS [N], unplug, plug, reset, powercycle, clear.\n"
 "\n"
 "Faults (SXH485): byteflip P, drop P, garbage P, rxflip P, truncate [N],\n"
 "badcrc [N], status [N] [CODE], stall MS [N], unplug, plug,\n"
@@ -217,8 +229,14 @@ static void usage(FILE *f)
 "%s"
 "\n"
 "Control protocol of the pixy camera:\n"
+"%s"
+"\n"
+"Control protocol of the vc0706 camera:\n"
+"%s"
+"\n"
+"Control protocol of the ascii-u camera:\n"
 "%s", ctl_help, ctl_help_stream, ctl_help_ov528, ctl_help_omvp,
-	ctl_help_pixy);
+	ctl_help_pixy, vc0706_help, asciiu_help);
 }
 
 static void die(const char *fmt, ...)
@@ -763,7 +781,7 @@ static void setup_omvp(const char **omvp_val)
 }
 
 /* --family pixy: its own options, and the shared ones, as "set" keys */
-#define PIXY_OPT0 4000
+#define PIXY_OPT0 5000
 static const char *const pixy_keys[] = {
 	"objects", "scene-seed", "max-blocks", "zeros", "zeros-after",
 	/* shared */
@@ -782,6 +800,41 @@ static void setup_pixy(const char **pixy_val)
 			die("bad --%s '%s': %s", pixy_keys[i], pixy_val[i],
 			    err);
 	bus.pixy->run_rate = bus.pixy->rate;
+}
+
+/* --family vc0706 / ascii-u: the shared options, then --set KEY=VALUE */
+static void setup_uc(const char *family, const char *rate,
+		     const char *cmd_ms, const char *capture_ms,
+		     const char *quality, const char *const *sets, int nsets)
+{
+	char err[160], *kv;
+
+	if (family[0] == 'v')
+		vc0706_setup(&bus, bus.now);
+	else
+		asciiu_setup(&bus, bus.now);
+	if (rate && (ucam_set(&bus, "poweron-rate", rate, err, sizeof(err)) ||
+		     ucam_set(&bus, "rate", rate, err, sizeof(err))))
+		die("bad --rate '%s': %s", rate, err);
+	if (cmd_ms && ucam_set(&bus, "cmd-ms", cmd_ms, err, sizeof(err)))
+		die("bad --cmd-ms '%s': %s", cmd_ms, err);
+	if (capture_ms && ucam_set(&bus, "capture-ms", capture_ms, err,
+				   sizeof(err)))
+		die("bad --capture-ms '%s': %s", capture_ms, err);
+	if (quality && ucam_set(&bus, "quality", quality, err, sizeof(err)))
+		die("bad --quality '%s': %s", quality, err);
+	for (int i = 0; i < nsets; i++) {
+		char *eq;
+
+		kv = xstrdup(sets[i]);
+		eq = strchr(kv, '=');
+		if (!eq)
+			die("--set '%s': KEY=VALUE", sets[i]);
+		*eq = 0;
+		if (ucam_set(&bus, kv, eq + 1, err, sizeof(err)))
+			die("--set '%s': %s", sets[i], err);
+		free(kv);
+	}
 }
 
 int main(int argc, char **argv)
@@ -843,6 +896,7 @@ int main(int argc, char **argv)
 		{ "pkgsize", required_argument, NULL, OV_OPT0 + 11 },
 		{ "rgb565", required_argument, NULL, OV_OPT0 + 12 },
 		{ "turnaround", required_argument, NULL, OV_OPT0 + 13 },
+		{ "set", required_argument, NULL, 4000 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -860,6 +914,8 @@ int main(int argc, char **argv)
 	int ncams = 0, nfaults = 0, opt, sfd, tfd;
 	bool want_pty = false, family_stream = false, paused = false;
 	bool family_ov = false, family_omvp = false;
+	const char *family_uc = NULL, *uc_set[32], *capture_ms = NULL;
+	int nuc_set = 0;
 	sigset_t mask;
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 
@@ -895,6 +951,7 @@ int main(int argc, char **argv)
 			break;
 		case 'L':
 			bus.def_capture_ms = opt_ms(optarg);
+			capture_ms = optarg;
 			sxh_opt = "--capture-ms";
 			break;
 		case 'l':
@@ -916,9 +973,12 @@ int main(int argc, char **argv)
 			family_ov = !strcmp(optarg, "ov528");
 			family_omvp = !strcmp(optarg, "omvp");
 			family_pixy = !strcmp(optarg, "pixy");
+			family_uc = !strcmp(optarg, "vc0706") ||
+				    !strcmp(optarg, "ascii-u") ? optarg : NULL;
 			if (!family_stream && !family_ov && !family_omvp &&
-			    !family_pixy && strcmp(optarg, "sxh485"))
-				die("bad --family '%s' (sxh485, stream, ov528, omvp or pixy)",
+			    !family_pixy && !family_uc &&
+			    strcmp(optarg, "sxh485"))
+				die("bad --family '%s' (sxh485, stream, ov528, omvp, pixy, vc0706 or ascii-u)",
 				    optarg);
 			break;
 		case 1000 ... 1007:
@@ -966,6 +1026,11 @@ int main(int argc, char **argv)
 		case 'D':
 			bus.detail = parse_detail(optarg);
 			break;
+		case 4000:
+			if (nuc_set == (int)ARRAY_SIZE(uc_set))
+				die("too many --set");
+			uc_set[nuc_set++] = optarg;
+			break;
 		case 'v':
 			bus.verbose = true;
 			break;
@@ -1003,6 +1068,21 @@ int main(int argc, char **argv)
 		pixy_val[PIXY_OWN] = rate_arg;
 		pixy_val[PIXY_OWN + 1] = sopt[3];
 		setup_pixy(pixy_val);
+	}
+	if (nuc_set && !family_uc)
+		die("--set is for --family vc0706 and ascii-u");
+	if (family_uc) {
+		const char *bad = sxh_only ? sxh_only :
+				  ncams ? "--camera" : ov_opt ? ov_opt : omvp_opt ?
+				  omvp_opt : stream_only ? stream_only :
+				  family_uc[0] == 'v' && sopt[5] ? "--quality" :
+				  NULL;
+
+		if (bad)
+			die("%s%s is not for --family %s",
+			    bad[0] == '-' ? "" : "--", bad, family_uc);
+		setup_uc(family_uc, rate_arg, cmd_ms, capture_ms, sopt[5],
+			 uc_set, nuc_set);
 	} else if (family_omvp) {
 		if (sxh_opt)
 			die("%s is for --family sxh485", sxh_opt);
@@ -1040,7 +1120,8 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < ncams; i++)
 		parse_camera(cam_args[i], &cams[i], family_ov);
-	if (!ncams && !family_stream && !family_omvp && !family_pixy)
+	if (!ncams && !family_stream && !family_omvp && !family_pixy &&
+	    !family_uc)
 		parse_camera(family_ov ? "addr=0" : "addr=1", &cams[ncams++],
 			     family_ov);
 	for (int i = 0; i < ncams; i++) {

@@ -31,6 +31,8 @@ void stream_unit_tests(void);
 void ov528_unit_tests(void);
 void omvp_unit_tests(void);
 void pixy_unit_tests(void);
+void vc0706_unit_tests(void);
+void asciiu_unit_tests(void);
 /* Length of the JPEG at d (a marker walk), 0 if cut short, -1 if none. */
 long test_jpeg_walk(const uint8_t *d, size_t n);
 int proc_bench(const char *camemu, int runs);

@@ -1532,6 +1532,8 @@ int main(int argc, char **argv)
 	ov528_unit_tests();
 	omvp_unit_tests();
 	pixy_unit_tests();
+	vc0706_unit_tests();
+	asciiu_unit_tests();
 	if (argc > 1)
 		proc_tests(argv[1]);
 	test_rmtree(tmpdir);

@@ -1574,6 +1574,112 @@ static void test_omvp_options(void)
 	       "omvp options with another family, other families' options and bad omvp values fail");
 }
 
+/* --family vc0706 and ascii-u over the UART and control sockets */
+static void test_uc_socket(void)
+{
+	struct proc p;
+	char us[256], cs[256], ms[256];
+	const char *vargs[] = { "--family", "vc0706", "--uart", us, "--ctl", cs,
+				"--manifest", ms, "--rate", "115200",
+				"--set", "eeprom-size=22", "--set", "boot-ms=20",
+				NULL };
+	const char *aargs[] = { "--family", "ascii-u", "--uart", us, "--ctl",
+				cs, "--manifest", ms, "--rate", "57600", NULL };
+	static const uint8_t ver[] = { 0x56, 0x00, 0x11, 0x00 };
+	static const uint8_t frz[] = { 0x56, 0x00, 0x36, 0x01, 0x00 };
+	static const uint8_t len[] = { 0x56, 0x00, 0x34, 0x01, 0x00 };
+	uint8_t rd[16] = { 0x56, 0x00, 0x32, 0x0c, 0x00, 0x0a };
+	uint8_t buf[70000], *img;
+	char sha[65], want[256], *s;
+	uint32_t n, k;
+	int fd, c;
+	bool ok;
+
+	snprintf(us, sizeof(us), "%s", path_in("u9.sock"));
+	snprintf(cs, sizeof(cs), "%s", path_in("c9.sock"));
+	snprintf(ms, sizeof(ms), "%s", path_in("m9.txt"));
+	if (!tap_ok(start(&p, vargs), "camemu --family vc0706 starts"))
+		return;
+	fd = connect_unix(us);
+	c = connect_unix(cs);
+	s = ctl_cmd(c, "status");
+	tap_ok(!strncmp(s, "ok family=vc0706 rate=115200 guest=115200 plugged=1 booting=0 ", 62),
+	       "vc0706 status over the control socket");
+	ok = write(fd, ver, 4) == 4 && read_n(fd, buf, 16, 1000) &&
+	     !memcmp(buf, "\x76\x00\x11\x00\x0bVC0703 1.00", 16);
+	tap_ok(ok, "vc0706 over the socket: get version");
+	/* the EEPROM size applies at the next boot: reset first */
+	ctl_cmd(c, "powercycle");
+	ok = read_n(fd, buf, 66, 1000) && !memcmp(buf + 56, "Init end\r\n", 10);
+	tap_ok(ok, "vc0706 powercycle: the boot text at 115200 (the power-on rate)");
+	ok = write(fd, frz, 5) == 5 && read_n(fd, buf, 5, 1000) &&
+	     write(fd, len, 5) == 5 && read_n(fd, buf, 9, 1000);
+	n = ok ? (uint32_t)buf[5] << 24 | (uint32_t)buf[6] << 16 |
+		 (uint32_t)buf[7] << 8 | buf[8] : 0;
+	k = (n + 7) / 8 * 8;
+	rd[12] = (uint8_t)(k >> 8);
+	rd[13] = (uint8_t)k;
+	rd[11] = (uint8_t)(k >> 16);
+	ok = ok && k < sizeof(buf) - 10 && write(fd, rd, 16) == 16 &&
+	     read_n(fd, buf, k + 10, 5000);
+	img = buf + 5;
+	sha256_hex(img, n, sha);
+	snprintf(want, sizeof(want), "ok 1 res=160x120 quality=90 size=%u sha256=%s ",
+		 n, sha);
+	s = ctl_cmd(c, "frame 1");
+	tap_ok(ok && !strncmp(s, want, strlen(want)) && test_jpeg_walk(img, n) == (long)n,
+	       "vc0706 over the socket: one read of the whole 160x120 frame, as in the manifest");
+	tap_ok(!strcmp(ctl_cmd(c, "motion"), "ok\n") &&
+	       !strncmp(ctl_cmd(c, "log"), "cmd 1 t=", 8),
+	       "vc0706 control: motion, log");
+	close(fd);
+	close(c);
+	tap_ok(stop(&p) == 0, "vc0706 camemu exits 0");
+
+	if (!tap_ok(start(&p, aargs), "camemu --family ascii-u starts"))
+		return;
+	fd = connect_unix(us);
+	c = connect_unix(cs);
+	ok = write(fd, "UG1#", 4) == 4 && read_n(fd, buf, 10, 1000) &&
+	     !memcmp(buf, "UG#UP", 5) && buf[9] == '#';
+	n = 0;
+	if (ok) {
+		char hx[5] = { (char)buf[7], (char)buf[8], (char)buf[5],
+			       (char)buf[6], 0 };
+
+		n = (uint32_t)strtoul(hx, NULL, 16);
+		ok = n > 100 && n < sizeof(buf) && read_n(fd, buf, n, 5000);
+	}
+	sha256_hex(buf, n - 1, sha);
+	snprintf(want, sizeof(want), "ok 1 res=160x120 quality=60 size=%u sha256=%s announced=%u ",
+		 n - 1, sha, n);
+	s = ctl_cmd(c, "frame 1");
+	tap_ok(ok && !strncmp(s, want, strlen(want)),
+	       "ascii-u over the socket: UG1# at 57600, UP and the picture as in the manifest");
+	close(fd);
+	close(c);
+	tap_ok(stop(&p) == 0, "ascii-u camemu exits 0");
+}
+
+static void test_uc_options(void)
+{
+	static const char *const bad[] = {
+		"--family vc0706 --camera addr=2",
+		"--family vc0706 --quality 50",
+		"--family ascii-u --framing markers",
+		"--family vc0706 --poll-ms 5",
+		"--set align=8",
+		"--family vc0706 --set align=0",
+		"--family vc0706 --set nosuchkey=1",
+		"--family ascii-u --set align=8",
+		"--family ascii-u --fault badcrc",
+		"--family vc0706 --fault stall 5 addr=1",
+	};
+
+	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
+	       "vc0706/ascii-u: other families' options and bad values fail");
+}
+
 static bool proc_setup(const char *camemu)
 {
 	camemu_bin = camemu;
@@ -1644,5 +1750,7 @@ void proc_tests(const char *camemu)
 	test_ov528_socket();
 	test_omvp_options();
 	test_omvp_socket();
+	test_uc_options();
+	test_uc_socket();
 	proc_cleanup();
 }
