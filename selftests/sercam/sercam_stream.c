@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sercam_stream - a camera that streams JPEG frames unasked (the JPEG
- * stream family), against the emulator's stream personality
+ * stream family), against the emulator's stream personality; and an
+ * OpenMV camera through the OpenMV Protocol (clean, resize and fault), the
+ * frames its script captures standing in for the stream
  *
  *   sercam_stream clean N          N good frames, each byte for byte a frame
  *                                  the camera sent whole, in order; sequence
  *                                  gaps are exactly the frames that went by
  *   sercam_stream drops            frames sent while no buffer was queued
  *                                  are dropped, counted and show as gaps
- *   sercam_stream fault SPEC N     with an emulator fault on for N buffers:
+ *   sercam_stream fault SPEC N [STAT]
+ *                                  with an emulator fault on for N buffers:
  *                                  no frame it spoiled is delivered good,
- *                                  and good frames follow once it is off
+ *                                  and good frames follow once it is off;
+ *                                  with STAT (counters, comma-separated),
+ *                                  their sum grew: the fault struck
  *   sercam_stream unplug           the camera goes silent mid-frame and
  *                                  comes back: the frame it cut is never
  *                                  good, and whole frames follow (length
@@ -201,26 +206,55 @@ static void test_drops(void)
 	cam_stop(&c);
 }
 
-static void test_fault(const char *spec, int count)
-{
-	struct got g, after;
-	long long before[3];
-	const char *names[] = { "truncated", "bad_jpeg", "bad_framing" };
-	int i;
+/* The counters a fault may move: the stream family's, then everyone's. */
+static const char *const fault_stats[] = {
+	"truncated", "bad_jpeg", "bad_framing", "crc_errors", "timeouts",
+	"retries", "proto_errors", "resyncs", "duplicates", "naks", "busy",
+	"reboots",
+};
 
-	ksft_set_plan(3);
-	for (i = 0; i < 3; i++)
-		before[i] = cam_stat(&c, names[i]);
+#define NUM_FAULT_STATS	(sizeof(fault_stats) / sizeof(fault_stats[0]))
+
+/* The sum of the counters named in @names (comma-separated); -1: none. */
+static long long stat_sum(const char *names)
+{
+	char buf[256], *name, *save;
+	long long sum = -1, v;
+
+	snprintf(buf, sizeof(buf), "%s", names);
+	for (name = strtok_r(buf, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		v = cam_stat(&c, name);
+		if (v >= 0)
+			sum = (sum < 0 ? 0 : sum) + v;
+	}
+	return sum;
+}
+
+static void test_fault(const char *spec, int count, const char *moved)
+{
+	long long before[NUM_FAULT_STATS], v, was = moved ? stat_sum(moved) : 0;
+	struct got g, after;
+	unsigned int i;
+
+	ksft_set_plan(moved ? 4 : 3);
+	for (i = 0; i < NUM_FAULT_STATS; i++)
+		before[i] = cam_stat(&c, fault_stats[i]);
 	if (cam_start(&c, 4, V4L2_MEMORY_MMAP))
 		ksft_exit_fail_msg("start streaming\n");
+	/* a frame first: the fault strikes a stream under way */
+	collect(1, &g, false);
 	emu_do("fault %s", spec);
 	collect(count, &g, false);
 	emu_do("fault clear");
-	ksft_print_msg("with '%s': %d good, %d errors; truncated +%lld, bad_jpeg +%lld, bad_framing +%lld\n",
-		       spec, g.good, g.bad,
-		       cam_stat(&c, names[0]) - before[0],
-		       cam_stat(&c, names[1]) - before[1],
-		       cam_stat(&c, names[2]) - before[2]);
+	ksft_print_msg("with '%s': %d good, %d errors\n", spec, g.good, g.bad);
+	/* the counters this family has (-1: not one of its) that moved */
+	for (i = 0; i < NUM_FAULT_STATS; i++) {
+		v = cam_stat(&c, fault_stats[i]);
+		if (before[i] >= 0 && v != before[i])
+			ksft_print_msg("  %s +%lld\n", fault_stats[i],
+				       v - before[i]);
+	}
 	ksft_test_result(!g.wrong && !g.spoiled_good,
 			 "%s: no spoiled frame delivered as good (%d good, %d errors)\n",
 			 spec, g.good, g.bad);
@@ -230,6 +264,11 @@ static void test_fault(const char *spec, int count)
 			 after.good);
 	ksft_test_result(g.good + g.bad > 0, "%s: the stream went on under the fault\n",
 			 spec);
+	/* the fault really struck: the driver saw it */
+	if (moved)
+		ksft_test_result(was >= 0 && stat_sum(moved) > was,
+				 "%s: the driver counted it (%s %lld -> %lld)\n",
+				 spec, moved, was, stat_sum(moved));
 	cam_stop(&c);
 }
 
@@ -337,7 +376,8 @@ static void test_resize(const char *size)
 	ksft_set_plan(3);
 	sscanf(size, "%ux%u", &w, &h);
 	emu_cmd(st, sizeof(st), NULL, NULL, "status");
-	sscanf(strstr(st, "res=") ? strstr(st, "res=") + 4 : "", "%31s", was);
+	/* " res=": "captures=" ends in "res=" too */
+	sscanf(strstr(st, " res=") ? strstr(st, " res=") + 5 : "", "%31s", was);
 	if (ioctl(c.fd, VIDIOC_SUBSCRIBE_EVENT, &sub))
 		ksft_exit_fail_msg("VIDIOC_SUBSCRIBE_EVENT: %s\n", strerror(errno));
 	if (cam_start(&c, 4, V4L2_MEMORY_MMAP))
@@ -369,7 +409,7 @@ int main(int argc, char **argv)
 {
 	ksft_print_header();
 	if (argc < 2)
-		ksft_exit_fail_msg("usage: %s clean N | drops | fault SPEC N | unplug | resize WxH\n",
+		ksft_exit_fail_msg("usage: %s clean N | drops | fault SPEC N [STAT] | unplug | silent | resize WxH\n",
 				   argv[0]);
 	if (cam_open(&c))
 		ksft_exit_fail_msg("no sercam video node\n");
@@ -378,7 +418,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "drops"))
 		test_drops();
 	else if (!strcmp(argv[1], "fault") && argc > 3)
-		test_fault(argv[2], atoi(argv[3]));
+		test_fault(argv[2], atoi(argv[3]), argc > 4 ? argv[4] : NULL);
 	else if (!strcmp(argv[1], "unplug"))
 		test_unplug();
 	else if (!strcmp(argv[1], "silent"))
