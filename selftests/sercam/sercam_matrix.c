@@ -14,6 +14,8 @@
  *   stall MS                            one reply in every few frames
  *   unplug                              unplugged from the second frame
  *   powercycle RATE                     the camera comes back at RATE
+ *   reset                               the camera restarts once, at its
+ *                                       power-on rate (VC0706)
  *
  * The fault stops at three quarters of the run.
  *
@@ -169,8 +171,11 @@ int main(int argc, char **argv)
 				emu_do("unplug");
 			else if (!strcmp(fault, "powercycle") && i == 1)
 				emu_do("powercycle rate=%s", arg);
+			else if (!strcmp(fault, "reset") && i == 1)
+				emu_do("fault reset");
 			else if (!is_prob(fault) && strcmp(fault, "unplug") &&
-				 strcmp(fault, "powercycle") && strcmp(fault, "none"))
+				 strcmp(fault, "powercycle") &&
+				 strcmp(fault, "reset") && strcmp(fault, "none"))
 				emu_do("fault %s 1 %s", fault, arg);
 		}
 		if (cam_dqbuf(&c, &b, 60000)) {
