@@ -14,7 +14,6 @@
  *
  * Copyright (C) 2026 The sercam authors
  */
-#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
@@ -142,13 +141,6 @@ static ktime_t sercam_link_last_rx(struct sercam_link *link)
 	return t;
 }
 
-/*
- * Naps shorter than this are taken on a high-resolution timer, whole: a
- * jiffy wait would round a 2 ms turnaround up to two ticks (8 ms at
- * HZ=250), and a bus pays it before every command.
- */
-#define SERCAM_NAP_HR_US	5000
-
 /* Sleep up to @us, unless stopped or killed: 0, -ECANCELED or -EINTR. */
 static int sercam_link_nap(struct sercam_link *link, s64 us,
 			   const struct sercam_stop *stop)
@@ -157,11 +149,6 @@ static int sercam_link_nap(struct sercam_link *link, s64 us,
 
 	if (sercam_stopped(stop))
 		return -ECANCELED;
-	if (us < SERCAM_NAP_HR_US) {
-		if (us > 0)
-			usleep_range(us, us + us / 8 + 20);
-		return sercam_stopped(stop) ? -ECANCELED : 0;
-	}
 	ret = wait_event_killable_timeout(link->wq, sercam_stopped(stop),
 					  usecs_to_jiffies(us) + 1);
 	if (ret < 0)
