@@ -18,7 +18,8 @@ awk -v rc=$rc '
 		if (line ~ /: FAIL/) printf "not ok %d - %s\n", n, line
 		else printf "ok %d - %s\n", n, line
 	}
-	/^[ \t]*(warn|fail):/ { msg = $0; sub(/^[ \t]*/, "", msg); printf "# %s\n", msg }
+	/^[ \t]*(warn|fail):/ { msg = $0; sub(/^[ \t]*/, "", msg); printf "# %s\n", msg; next }
+	/[Ww]arn/ && !/^Total for/ { msg = $0; sub(/^[ \t]*/, "", msg); printf "# %s\n", msg }
 	/^Total for/ {
 		total = $0
 		failed = $0; sub(/.*Failed: /, "", failed); sub(/,.*/, "", failed)

@@ -217,7 +217,18 @@ int main(int argc, char **argv)
 			good++;
 			after = m->n;
 		} else {
+			const struct emu_frame *old = frame_match(fr, nf, copy[i],
+								  len[i], -1);
+			const unsigned char *p = copy[i];
+
 			corrupt++;
+			/* what it is: an older frame again, or no frame */
+			ksft_print_msg("buffer %d: %zu bytes %02x%02x..%02x%02x, %s%ld (last good: frame %ld)\n",
+				       i, len[i], p[0], len[i] > 1 ? p[1] : 0,
+				       len[i] > 1 ? p[len[i] - 2] : 0,
+				       p[len[i] ? len[i] - 1 : 0],
+				       old ? "camera frame " : "no camera frame",
+				       old ? old->n : 0L, after);
 		}
 	}
 
