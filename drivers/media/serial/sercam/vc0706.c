@@ -468,10 +468,14 @@ static int vc_snapshot(struct sercam_camera *cam, struct sercam_frame *f,
 			return ret;
 		vc->frozen = false;
 	}
+	/*
+	 * Frozen from the moment the command may have reached the camera:
+	 * a freeze cancelled (stream-off) or unanswered may have taken.
+	 */
+	vc->frozen = true;
 	ret = vc_cmd1(cam, VC_FBUF_CTRL, VC_FBUF_FREEZE, &cam->stop);
 	if (ret)
 		return ret;
-	vc->frozen = true;
 	f->timestamp = ktime_get_ns();
 	ret = vc_cmd(cam, VC_GET_FBUF_LEN, &which, 1, &r, &cam->stop);
 	if (!ret && r.len != 4)
