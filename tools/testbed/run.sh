@@ -259,10 +259,7 @@ check)
 	# emulator's clocks: both lanes take them in turn, at the same
 	# priority, once the main guest is done; longest first.
 	printf '%s\n' badconfig rs485 pm >"$queue.beside"
-	# (vc0706 is not in the list yet: its v4l2-compliance counts a
-	# warning in two runs of three that it does not print, and its fault
-	# rows fail; see plans/vc0706-faults)
-	printf '%s\n' ov528 openmv stream-jpeg ov528-bus stream-length \
+	printf '%s\n' ov528 openmv vc0706 stream-jpeg ov528-bus stream-length \
 		stream-markers >"$queue.after"
 	# held while the main guest runs
 	exec 9>"$queue.main"

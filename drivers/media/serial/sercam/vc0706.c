@@ -83,6 +83,8 @@ static const char *const vc_stat_names[] = {
  * @frozen: a freeze was answered and no resume since: the camera may
  *	still hold that frame, which must not be delivered twice
  * @copy: the second read of a chunk
+ * @tail: the last chunk of a frame, rounded up to a multiple of 8: read
+ *	here, so that the buffer is not written past the frame
  *
  * Everything but @want_ratio is under the link's claim.
  */
@@ -96,6 +98,7 @@ struct vc_cam {
 	unsigned int verify;
 	bool frozen;
 	u8 copy[VC_CHUNK_MAX];
+	u8 tail[VC_CHUNK_MAX];
 };
 
 static const struct sercam_mode vc_modes[] = {
@@ -418,11 +421,15 @@ static int vc_read_frame(struct sercam_camera *cam, struct sercam_frame *f,
 
 	for (off = 0; off < size; off += n) {
 		/* whole multiples of 8: past the end the camera sends 00 */
-		n = min(vc->chunk, round_up(size - off, VC_ALIGN));
+		u32 left = size - off;
+		u8 *dst;
+
+		n = min(vc->chunk, round_up(left, VC_ALIGN));
+		dst = n > left ? vc->tail : f->buf + off;
 		for (i = 0; i < VC_TRIES; i++) {
 			if (i)
 				sercam_stat_inc(cam, SERCAM_STAT_RETRIES);
-			ret = vc_read_chunk(cam, off, f->buf + off, n);
+			ret = vc_read_chunk(cam, off, dst, n);
 			/* silence: the camera is gone or restarted */
 			if (!ret || vc_give_up(ret) || ret == -ETIMEDOUT)
 				break;
@@ -432,6 +439,8 @@ static int vc_read_frame(struct sercam_camera *cam, struct sercam_frame *f,
 		}
 		if (ret)
 			return ret;
+		if (dst == vc->tail)
+			memcpy(f->buf + off, vc->tail, left);
 	}
 	return 0;
 }
@@ -482,7 +491,7 @@ static int vc_snapshot(struct sercam_camera *cam, struct sercam_frame *f,
 		ret = -EPROTO;
 	if (!ret) {
 		size = get_unaligned_be32(r.data);
-		if (!size || round_up(size, VC_ALIGN) > f->size) {
+		if (!size || size > f->size) {
 			sercam_stat_inc(cam, SERCAM_STAT_LEN_ERRORS);
 			ret = -EMSGSIZE;
 		}
@@ -553,8 +562,7 @@ static void vc_fill_mode(struct sercam_camera *cam, struct sercam_mode *m)
 	u32 px = m->width * m->height;
 
 	m->capture_us = div_u64((u64)VC_CAPTURE_US_VGA * px, 640 * 480);
-	/* room for the last read rounded up to a multiple of 8 */
-	m->max_size = PAGE_ALIGN(px / 2 + VC_ALIGN);
+	m->max_size = PAGE_ALIGN(px / 2);
 	m->typical_size = px / 8;
 }
 
