@@ -430,6 +430,26 @@ static void omv_took(struct omv_cam *oc)
 		omv_owe_ack(oc, &oc->got);
 }
 
+/*
+ * Build in @oc->tx the ACK owed, then request @h with its @args (none
+ * when @h is NULL: the ACK alone asks for the next fragment); what is
+ * awaited is the packet next in sequence. Return: the bytes to send.
+ */
+static size_t omv_build(struct omv_cam *oc, struct omv_hdr *h,
+			const void *args)
+{
+	size_t n = oc->ack_len;
+
+	memcpy(oc->tx, oc->ack, n);
+	oc->ack_len = 0;
+	if (h) {
+		h->seq = oc->seq;
+		n += omv_encode(oc->tx + n, h, args);
+	}
+	oc->expect = oc->seq;
+	return n;
+}
+
 /* A NAK's status as an errno: BUSY is "no frame", the rest errors. */
 static int omv_nak(struct sercam_camera *cam, u8 op)
 {
@@ -459,18 +479,13 @@ static int omv_request(struct sercam_camera *cam, u8 op, u8 chan,
 		       const struct sercam_stop *stop)
 {
 	struct omv_cam *oc = cam->priv;
-	struct omv_hdr h = { .seq = oc->seq, .chan = chan, .op = op,
-			     .len = len };
+	struct omv_hdr h = { .chan = chan, .op = op, .len = len };
 	/* replies with data ask for an ACK, and come again when lost */
 	bool data = op != OMV_SET_CAPS && op != OMV_CH_LOCK &&
 		    op != OMV_CH_UNLOCK && op != OMV_CH_IOCTL;
-	size_t n = oc->ack_len;
+	size_t n = omv_build(oc, &h, args);
 	int ret;
 
-	memcpy(oc->tx, oc->ack, n);
-	n += omv_encode(oc->tx + n, &h, args);
-	oc->ack_len = 0;
-	oc->expect = oc->seq;
 	oc->dst = dst;
 	oc->room = room;
 	ret = omv_wait(cam, oc->tx, n, data, stop);
@@ -694,12 +709,7 @@ static int omv_read(struct sercam_camera *cam, struct sercam_frame *f,
 
 	put_unaligned_le32(0, args);
 	put_unaligned_le32(total, args + 4);
-	h.seq = oc->seq;
-	n = oc->ack_len;
-	memcpy(oc->tx, oc->ack, n);
-	n += omv_encode(oc->tx + n, &h, args);
-	oc->ack_len = 0;
-	oc->expect = oc->seq;
+	n = omv_build(oc, &h, args);
 	for (;;) {
 		oc->dst = f->buf + at - base;
 		oc->room = f->size - (at - base);
@@ -731,10 +741,7 @@ static int omv_read(struct sercam_camera *cam, struct sercam_frame *f,
 		if (!(oc->got.flags & OMV_F_FRAGMENT))
 			break;
 		/* the next fragment: the ACK of this one asks for it */
-		memcpy(oc->tx, oc->ack, oc->ack_len);
-		n = oc->ack_len;
-		oc->ack_len = 0;
-		oc->expect = oc->seq;
+		n = omv_build(oc, NULL, NULL);
 	}
 	if (at != total) {
 		sercam_stat_inc(cam, SERCAM_STAT_LEN_ERRORS);
