@@ -133,7 +133,7 @@ host_tests() {
 		>"$out/camemu.tap" 2>"$out/camemu.err" || true
 	make -s -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" KSRC="$ksrc" check \
 		>"$out/proto.tap" 2>"$out/proto.err" || true
-	# the fuzzers one after the other: 30 s, 30 s, 20 s, 20 s, 15 s
+	# the fuzzers one after the other: 30 s, 30 s, 20 s, 20 s, 15 s, 15 s
 	{
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=30 \
@@ -150,6 +150,9 @@ host_tests() {
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=15 \
 			fuzz-check-vc0706 >"$out/fuzz-vc0706.tap" 2>"$out/fuzz-vc0706.err"
+		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
+			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=15 \
+			fuzz-check-pixy >"$out/fuzz-pixy.tap" 2>"$out/fuzz-pixy.err"
 	} &
 	fuzz_pid=$!
 	"$tb/dt-check.sh" "$ksrc" >"$out/devicetree.tap" 2>"$out/devicetree.err" || true

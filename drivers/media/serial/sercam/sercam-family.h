@@ -70,6 +70,9 @@ struct sercam_mode {
  * @width: set by a pull family with &sercam_family.any_size: the frame's
  *	width (0: unchanged); push families tell &sercam_sink.resize
  * @height: the frame's height, likewise
+ * @partial: set by the family: a frame given back as an error whose data
+ *	is still of use (the good records of a metadata frame): @len bytes
+ *	of it are kept as the buffer's payload
  * @cookie: the V4L2 face's, not to be touched
  */
 struct sercam_frame {
@@ -79,6 +82,7 @@ struct sercam_frame {
 	u64 timestamp;
 	u32 width;
 	u32 height;
+	bool partial;
 	void *cookie;
 };
 

@@ -299,7 +299,8 @@ static void sercam_complete(struct sercam_cam *cam, struct sercam_frame *f,
 		vb2_buffer_done(vb, VB2_BUF_STATE_DONE);
 		return;
 	}
-	vb2_set_plane_payload(vb, 0, 0);
+	vb2_set_plane_payload(vb, 0, f->partial && f->len <= f->size ?
+			      f->len : 0);
 	sercam_stat_inc(&cam->c, SERCAM_STAT_ERRORS);
 	atomic_set(&cam->c.last_error, err ? : -EMSGSIZE);
 	dev_dbg_ratelimited(&cam->vdev.dev, "frame %u failed (%d)\n",
