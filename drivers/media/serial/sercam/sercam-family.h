@@ -286,6 +286,9 @@ struct sercam_family_ops {
  * @owner: the family's module (held while a node is open)
  * @ops: the operations
  * @buf_type: V4L2_BUF_TYPE_VIDEO_CAPTURE or V4L2_BUF_TYPE_META_CAPTURE
+ * @fmt_desc: the description of a format the V4L2 core does not know (a
+ *	private metadata format: include/uapi/linux/sercam.h); NULL for
+ *	standard formats
  * @push: frames arrive unasked (@ops->stream_on/stream_off), else they are
  *	pulled one by one (@ops->capture)
  * @any_size: the camera sends frames of any size it likes (its own
@@ -313,6 +316,7 @@ struct sercam_family {
 	struct module *owner;
 	const struct sercam_family_ops *ops;
 	u32 buf_type;
+	const char *fmt_desc;
 	bool push;
 	bool any_size;
 	const struct sercam_mode *modes;

@@ -482,6 +482,9 @@ static int sercam_enum_fmt(struct file *file, void *fh,
 			continue;
 		if (n++ == f->index) {
 			f->pixelformat = cam->modes[i].fourcc;
+			if (cam->family->fmt_desc)
+				strscpy(f->description, cam->family->fmt_desc,
+					sizeof(f->description));
 			return 0;
 		}
 	}
@@ -703,6 +706,9 @@ static const struct v4l2_ioctl_ops sercam_meta_ioctl_ops = {
 	.vidioc_g_fmt_meta_cap = sercam_meta_fmt,
 	.vidioc_try_fmt_meta_cap = sercam_meta_fmt,
 	.vidioc_s_fmt_meta_cap = sercam_meta_fmt,
+	.vidioc_enum_input = sercam_enum_input,
+	.vidioc_g_input = sercam_g_input,
+	.vidioc_s_input = sercam_s_input,
 
 	.vidioc_reqbufs = vb2_ioctl_reqbufs,
 	.vidioc_create_bufs = vb2_ioctl_create_bufs,
