@@ -63,7 +63,6 @@ static void px_begin(struct pixy_parser *p, bool cc)
 	p->dropped = 0;
 	p->flags = 0;
 	p->len = 0;
-	p->wire = 4;
 	p->cc = cc;
 	p->state = PX_CHECKSUM_FRESH;
 	p->stats.frames++;
@@ -109,7 +108,6 @@ static void px_block(struct pixy_parser *p)
 
 	for (i = 1; i <= n; i++)
 		sum += p->words[i];
-	p->wire += 2 * (1 + n);
 	p->state = PX_SYNC;
 	if (sum != p->words[0]) {
 		p->dropped++;
@@ -167,7 +165,6 @@ static enum pixy_event px_word(struct pixy_parser *p, u16 w)
 		}
 		if (!w) {
 			p->stats.zero_words++;
-			p->wire += 2;
 			px_end(p, false);
 			p->state = PX_SEEK;
 			p->nwin = 0;
@@ -179,9 +176,6 @@ static enum pixy_event px_word(struct pixy_parser *p, u16 w)
 			px_seek(p, w);
 			return PIXY_EV_END;
 		}
-		/* a block after the first: its sync word was its own */
-		if (p->state == PX_CHECKSUM)
-			p->wire += 2;
 		p->words[0] = w;
 		p->nwords = 1;
 		p->state = PX_BLOCK;
@@ -199,7 +193,6 @@ static enum pixy_event px_word(struct pixy_parser *p, u16 w)
 		}
 		if (!w) {
 			p->stats.zero_words++;
-			p->wire += 2;
 			px_end(p, false);
 			p->state = PX_SEEK;
 			p->nwin = 0;
@@ -243,8 +236,9 @@ static enum pixy_event px_seek_byte(struct pixy_parser *p, u8 b)
  * @ev: set to what happened (%PIXY_EV_NONE: all @len bytes taken)
  *
  * At %PIXY_EV_START the frame's first byte is the fourth before the end of
- * what was taken (also when a frame's end is found by the next one's start:
- * that start comes right after, with nothing more taken).
+ * what was taken, @p->pos - 4 in the stream (also when a frame's end is
+ * found by the next one's start: that start comes right after, with
+ * nothing more taken).
  *
  * Return: the number of bytes taken.
  */
@@ -261,6 +255,7 @@ size_t pixy_parse(struct pixy_parser *p, const u8 *buf, size_t len,
 		return 0;
 	}
 	for (i = 0; i < len; i++) {
+		p->pos++;
 		if (p->state == PX_SEEK) {
 			*ev = px_seek_byte(p, buf[i]);
 		} else if (!p->half) {
@@ -305,45 +300,75 @@ enum pixy_event pixy_idle(struct pixy_parser *p)
 	return PIXY_EV_END;
 }
 
+/* (@t - @c->phase) / @period rounded down (@round: to the nearest) */
+static s64 px_ticks(const struct pixy_clock *c, u64 t, u32 period, bool round)
+{
+	s64 d = (s64)(t - c->phase) + (round ? period / 2 : 0);
+	s64 k = div_s64(d, period);
+
+	return k * period > d ? k - 1 : k;
+}
+
 /**
  * pixy_clock_step() - camera frames from the last frame seen to this one
  * @c: the clock; set @c->end when the frame is over
- * @start: when this frame's first byte went on the wire (ns)
+ * @start: when this frame's first byte arrived, as measured (ns)
  * @period: the camera's frame period (ns)
  *
  * Pixy detects a frame every @period and sends it when the line is free;
  * frames detected while the line is busy are dropped but the newest. So a
  * frame that starts on an idle line was detected just then, and one that
  * starts as the last one ends is the newest detected by then: the frames
- * in between were dropped on the camera. Timestamps come late rather than
- * early (a loaded host): of two estimates of a start the earlier is taken,
- * and on an idle line the rounding leaves half a period either way.
+ * in between were dropped on the camera.
+ *
+ * Measured times come late by the host's latency, which varies: they are
+ * used only to tell an idle line from a busy one (a quarter of a period
+ * apart), and to lock onto the camera's frame clock (its phase) from the
+ * frames that start on an idle line. A frame that follows another starts
+ * when the bytes since that one's start have taken their time on the wire
+ * (the caller's @c->end), and is counted against the clock. Until a frame
+ * starts on an idle line the phase is a guess (the first frame's start)
+ * and a count may be one off.
  *
  * Return: 1 for the next frame, 1 + n when n frames were dropped between.
  */
 u32 pixy_clock_step(struct pixy_clock *c, u64 start, u32 period)
 {
-	u64 n, s;
+	s64 now, prev, r;
 
-	if (!c->valid || start < c->tick || !period) {
-		c->tick = start;
-		c->end = start;
+	if (!c->valid || !period) {
 		c->valid = true;
+		c->phase = start;
+		c->start = start;
+		c->prev_start = start;
+		c->end = start;
 		return 1;
 	}
+	prev = px_ticks(c, c->prev_start, period, false);
 	if (start > c->end + period / 4) {
-		/* the line was idle: detected as it started */
-		n = div_u64(start - c->tick + period / 2, period);
-		c->tick = start;
+		/*
+		 * The line was idle: detected as it started, on the clock's
+		 * nearest tick. The first such frame sets the phase; later
+		 * ones move it back to the earliest seen (the host's latency
+		 * only ever adds), and slowly forward (the camera's clock and
+		 * the host's differ a little).
+		 */
+		now = px_ticks(c, start, period, true);
+		r = (s64)(start - c->phase) - now * period;
+		c->phase += !c->locked || r < 0 ? r : div_s64(r, 16);
+		c->locked = true;
+		c->start = c->phase + now * period;
 	} else {
-		/* back to back: the newest detected when the last one ended */
-		s = max(min(start, c->end), c->tick);
-		n = div_u64(s - c->tick, period);
-		c->tick += n * period;
+		/*
+		 * Back to back: the newest detected when the last one ended,
+		 * one detected just then included.
+		 */
+		c->start = start + period / 4 < c->end ? start : c->end;
+		now = px_ticks(c, c->start + PIXY_CLOCK_TIE_NS, period, false);
 	}
-	c->end = start;
-	/* a gap of more than 2^32 frames (2.7 years) is not told apart */
-	return n ? (u32)min_t(u64, n, 0xffffffff) : 1;
+	c->prev_start = c->start;
+	c->end = c->start;
+	return now - prev >= 1 ? (u32)min_t(s64, now - prev, 0x7fffffff) : 1;
 }
 
 /**

@@ -47,6 +47,13 @@
 #define PIXY_CMD_LED_LEN	5
 #define PIXY_SERVO_MAX		1000
 
+/*
+ * A frame detected this close after the last one ended still counts as
+ * detected by then (the camera's rule, "the newest detected by then",
+ * includes its own tie; the host's estimate of the end may be this early).
+ */
+#define PIXY_CLOCK_TIE_NS	250000
+
 /**
  * enum pixy_event - what a run of bytes brought
  * @PIXY_EV_NONE: nothing yet: feed more
@@ -100,7 +107,7 @@ struct pixy_stats {
  * @dropped: blocks with a wrong checksum in it
  * @flags: PIXY_FL_* of it
  * @len: bytes of @dst written (header included), at %PIXY_EV_END
- * @wire: bytes the frame took on the wire, as far as it was read whole
+ * @pos: bytes taken since the parser was reset
  * @stats: counters
  */
 struct pixy_parser {
@@ -120,7 +127,7 @@ struct pixy_parser {
 	u32 dropped;
 	u32 flags;
 	u32 len;
-	u32 wire;
+	u64 pos;
 	struct pixy_stats stats;
 };
 
@@ -132,15 +139,22 @@ enum pixy_event pixy_idle(struct pixy_parser *p);
 
 /**
  * struct pixy_clock - the camera's frame clock, as seen from the host
- * @tick: when the camera detected the last frame seen (ns, estimated)
- * @end: when that frame's last byte went on the wire (ns, estimated): set
- *	by the caller once it is over
- * @valid: @tick and @end hold a frame
+ * @phase: a time the camera detected a frame at (ns): its clock's phase
+ * @start: when the last frame seen began on the wire (ns, estimated)
+ * @prev_start: the same, kept for the next step
+ * @end: when the bytes after @start up to the next frame's first went on
+ *	the wire (ns, estimated): set by the caller before each step after
+ *	the first (@start plus those bytes' time)
+ * @valid: a frame was seen
+ * @locked: @phase comes from a frame that began on an idle line
  */
 struct pixy_clock {
-	u64 tick;
+	u64 phase;
+	u64 start;
+	u64 prev_start;
 	u64 end;
 	bool valid;
+	bool locked;
 };
 
 u32 pixy_clock_step(struct pixy_clock *c, u64 start, u32 period);

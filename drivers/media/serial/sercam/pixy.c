@@ -75,8 +75,8 @@ static const char *const pixy_stat_names[] = {
  * @sink: where frames go, while streaming
  * @frame: the buffer the frame under way goes into
  * @have_frame: @frame holds a buffer
- * @start_ns: when the frame under way began on the wire
- * @byte_ns: a byte's time on the wire at the link's rate
+ * @baud: the link's rate
+ * @start_pos: where in the stream the last frame began (bytes)
  * @avg_ns: the time between frames seen, averaged (for the achieved rate)
  * @seen: the parser's counters already added to the camera's
  * @pan: the pan control, master of the servo cluster (pan, tilt)
@@ -88,8 +88,8 @@ struct pixy_cam {
 	struct sercam_sink *sink;
 	struct sercam_frame frame;
 	bool have_frame;
-	u64 start_ns;
-	u32 byte_ns;
+	u32 baud;
+	u64 start_pos;
 	u64 avg_ns;
 	struct pixy_stats seen;
 	struct v4l2_ctrl *pan;
@@ -134,17 +134,24 @@ static void pixy_account(struct sercam_camera *cam, struct pixy_cam *pc)
 static void pixy_begin(struct sercam_camera *cam, struct pixy_cam *pc,
 		       ktime_t t, size_t back)
 {
-	u64 start = ktime_to_ns(t) - (u64)back * pc->byte_ns;
-	u64 prev = pc->clock.tick;
+	u64 prev = pc->clock.start, at = pc->parser.pos - 4;
 	bool valid = pc->clock.valid;
-	u32 n = pixy_clock_step(&pc->clock, start, PIXY_PERIOD_NS);
+	u32 n;
 	int ret;
 
-	if (valid && start > prev) {
+	/* back to back, this frame began when the bytes since the last had gone */
+	pc->clock.end = prev + div_u64((at - pc->start_pos) * 10 * NSEC_PER_SEC,
+				       pc->baud);
+	pc->start_pos = at;
+	n = pixy_clock_step(&pc->clock, ktime_to_ns(t) -
+			    div_u64((u64)back * 10 * NSEC_PER_SEC, pc->baud),
+			    PIXY_PERIOD_NS);
+	if (valid && pc->clock.start > prev) {
 		/* frames seen per second, averaged over PIXY_FPS_AVG */
+		u64 d = pc->clock.start - prev;
+
 		pc->avg_ns = pc->avg_ns ?
-			pc->avg_ns - pc->avg_ns / PIXY_FPS_AVG +
-			(start - prev) / PIXY_FPS_AVG : start - prev;
+			pc->avg_ns - pc->avg_ns / PIXY_FPS_AVG + d / PIXY_FPS_AVG : d;
 		atomic64_set(&cam->fstats[PIXY_STAT_FPS],
 			     div64_u64(NSEC_PER_SEC * 1000ULL, pc->avg_ns));
 	}
@@ -152,7 +159,6 @@ static void pixy_begin(struct sercam_camera *cam, struct pixy_cam *pc,
 	while (--n)
 		pc->sink->lost(pc->sink);
 
-	pc->start_ns = start;
 	ret = pc->sink->get(pc->sink, &pc->frame);
 	if (ret) {
 		if (ret == -ENOBUFS)
@@ -161,7 +167,7 @@ static void pixy_begin(struct sercam_camera *cam, struct pixy_cam *pc,
 		return;
 	}
 	pc->have_frame = true;
-	pc->frame.timestamp = start;
+	pc->frame.timestamp = pc->clock.start;
 	pixy_set_dst(&pc->parser, pc->frame.buf);
 }
 
@@ -170,8 +176,6 @@ static void pixy_finish(struct pixy_cam *pc, int err)
 {
 	struct pixy_parser *p = &pc->parser;
 
-	if (pc->clock.valid && !err)
-		pc->clock.end = pc->start_ns + (u64)p->wire * pc->byte_ns;
 	if (!pc->have_frame)
 		return;
 	pc->have_frame = false;
@@ -224,7 +228,8 @@ static int pixy_stream_on(struct sercam_camera *cam, struct sercam_sink *sink)
 	/* the listener is not running: the state is ours */
 	pixy_parser_reset(&pc->parser);
 	memset(&pc->clock, 0, sizeof(pc->clock));
-	pc->byte_ns = 10 * NSEC_PER_SEC / baud;
+	pc->baud = baud;
+	pc->start_pos = 0;
 	pc->avg_ns = 0;
 	pc->sink = sink;
 	pc->have_frame = false;
@@ -363,6 +368,7 @@ static const struct sercam_family pixy_family = {
 	.owner = THIS_MODULE,
 	.ops = &pixy_ops,
 	.buf_type = V4L2_BUF_TYPE_META_CAPTURE,
+	.fmt_desc = "Pixy object blocks",
 	.push = true,
 	.modes = pixy_modes,
 	.num_modes = ARRAY_SIZE(pixy_modes),

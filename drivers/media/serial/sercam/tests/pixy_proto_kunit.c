@@ -71,7 +71,7 @@ static size_t wire(u8 *out, const struct piece *p, size_t n)
 struct got {
 	unsigned int starts, ends;
 	u8 buf[4][PIXY_BUF_LEN];
-	u32 len[4], flags[4], wire[4];
+	u32 len[4], flags[4];
 	size_t start_at[4];	/* byte offset of each frame's first byte */
 };
 
@@ -92,11 +92,13 @@ static void feed(struct pixy_parser *p, const u8 *in, size_t len,
 				memset(g->buf[g->starts], 0xee, PIXY_BUF_LEN);
 				pixy_set_dst(p, g->buf[g->starts]);
 				g->start_at[g->starts] = off + used - 4;
+				/* the parser's own count agrees */
+				if (p->pos - 4 != off + used - 4)
+					g->start_at[g->starts] = (size_t)-1;
 				g->starts++;
 			} else if (ev == PIXY_EV_END && g->ends < 4) {
 				g->len[g->ends] = p->len;
 				g->flags[g->ends] = p->flags;
-				g->wire[g->ends] = p->wire;
 				g->ends++;
 			}
 		} while (used < run || ev != PIXY_EV_NONE || p->pending);
@@ -142,8 +144,6 @@ static void blocks(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, g->start_at[1], 46);
 		KUNIT_EXPECT_EQ(test, g->len[0], PIXY_HDR_LEN + 3 * PIXY_REC_LEN);
 		KUNIT_EXPECT_EQ(test, g->flags[0], 0);
-		/* 2 + 14 + 14 + 16 bytes on the wire */
-		KUNIT_EXPECT_EQ(test, g->wire[0], 46);
 		hdr_is(test, g->buf[0], 3, 0, 0);
 		KUNIT_EXPECT_MEMEQ(test, g->buf[0] + 8, rec1, PIXY_REC_LEN);
 		KUNIT_EXPECT_MEMEQ(test, g->buf[0] + 24, rec2, PIXY_REC_LEN);
@@ -182,8 +182,8 @@ static void cc_first(struct kunit *test)
 	hdr_is(test, g->buf[0], 2, 0, 0);
 	KUNIT_EXPECT_MEMEQ(test, g->buf[0] + 8, reccc, PIXY_REC_LEN);
 	KUNIT_EXPECT_MEMEQ(test, g->buf[0] + 24, rec2, PIXY_REC_LEN);
-	/* the zero word ended it and counts on the wire */
-	KUNIT_EXPECT_EQ(test, g->wire[0], 2 + 16 + 14 + 2);
+	/* the zero word ended it */
+	KUNIT_EXPECT_EQ(test, g->len[0], PIXY_HDR_LEN + 2 * PIXY_REC_LEN);
 	KUNIT_EXPECT_EQ(test, p.stats.zero_words, 1);
 }
 
@@ -361,43 +361,97 @@ static void too_many(struct kunit *test)
 }
 
 #define MS	1000000ULL
+#define T	(20 * MS)
 
 /*
- * The frame clock: ticks every 20 ms; a frame on an idle line starts at
- * its tick, one behind another starts where that one ended and is the
- * newest detected by then.
+ * The frame clock, hand-made cases: ticks every 20 ms; a frame on an idle
+ * line starts at its tick; one behind another starts where that one ended
+ * and is the newest detected by then.
  */
 static void clock(struct kunit *test)
 {
 	struct pixy_clock c = {};
 
-	/* idle line, every frame sent, late by up to 9 ms */
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 0, 20 * MS), 1);
-	c.end = 8 * MS;
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 29 * MS, 20 * MS), 1);
-	c.end = 37 * MS;
-	/* two frames later: one dropped (or lost) */
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 71 * MS, 20 * MS), 2);
-
-	/* 45 ms frames back to back: every other one dropped */
-	memset(&c, 0, sizeof(c));
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 0, 20 * MS), 1);
-	c.end = 45 * MS;
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 45 * MS, 20 * MS), 2);
-	c.end = 90 * MS;
-	/* the host saw it 3 ms late: the computed end counts */
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 93 * MS, 20 * MS), 2);
+	/* idle line, seen up to 9 ms late: every frame; then one missing */
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1000 * MS, T), 1);
+	c.end = c.start + 8 * MS;
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1029 * MS, T), 1);
+	KUNIT_EXPECT_TRUE(test, c.locked);
+	c.end = c.start + 8 * MS;
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1062 * MS, T), 2);
 
 	/* 35 ms frames: ticks 0, 20 (sent at 35), 60 (sent at 70) */
 	memset(&c, 0, sizeof(c));
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 0, 20 * MS), 1);
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 0, T), 1);
 	c.end = 35 * MS;
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 35 * MS, 20 * MS), 1);
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 35 * MS, T), 1);
 	c.end = 70 * MS;
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 70 * MS, 20 * MS), 2);
+	/* seen 3 ms late: the bytes' own time counts */
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 73 * MS, T), 2);
+	KUNIT_EXPECT_EQ(test, c.start, 70 * MS);
 	c.end = 75 * MS;
-	/* then the line idles: tick 60 to 100 is two */
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 101 * MS, 20 * MS), 2);
+	/* then the line idles: 80 went missing, 100 seen 1 ms late */
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 101 * MS, T), 2);
+	KUNIT_EXPECT_TRUE(test, c.locked);
+}
+
+/*
+ * The frame clock against a model of the camera (pixy.md): a frame every
+ * 20 ms, sent at once on a free line, else the newest one goes when the
+ * line frees and the ones between are dropped. Frames of 6 to 49 ms, seen
+ * 0 to 2 ms late: every count is the number of ticks between two frames
+ * sent, once a frame has started on an idle line.
+ */
+static void clock_model(struct kunit *test)
+{
+	struct model {
+		u64 dur[400], start[400];
+		long tick[400];
+	} *mo = kunit_kzalloc(test, sizeof(*mo), GFP_KERNEL);
+	struct pixy_clock c = {};
+	u64 free_at = 0, t, *dur, *start;
+	long k, i, nsent = 0, pending = -1, wrong = 0, steps = 0, *tick;
+	bool was;
+	u32 n;
+
+	KUNIT_ASSERT_NOT_NULL(test, mo);
+	dur = mo->dur;
+	start = mo->start;
+	tick = mo->tick;
+	for (k = 0; k < ARRAY_SIZE(mo->dur); k++)
+		dur[k] = (6 + (k * 7919) % 44) * MS;
+	/* the camera: which frames go out, and when */
+	for (k = 0; k < ARRAY_SIZE(mo->dur); k++) {
+		t = 5000 * MS + k * T;
+		if (pending >= 0 && free_at <= t) {
+			tick[nsent] = pending;
+			start[nsent++] = free_at;
+			free_at += dur[pending];
+			pending = -1;
+		}
+		if (free_at <= t) {
+			tick[nsent] = k;
+			start[nsent++] = t;
+			free_at = t + dur[k];
+		} else {
+			pending = k;
+		}
+	}
+	/* the host: each seen 0 to 2 ms late */
+	for (i = 0; i < nsent; i++) {
+		was = c.locked;
+		n = pixy_clock_step(&c, start[i] + (i % 3) * MS, T);
+		c.end = c.start + dur[tick[i]];
+		if (i && was) {
+			steps++;
+			if (n != tick[i] - tick[i - 1])
+				wrong++;
+		}
+	}
+	/* frames were dropped, and some began on an idle line */
+	KUNIT_EXPECT_TRUE(test, nsent < ARRAY_SIZE(mo->dur) * 9 / 10);
+	KUNIT_EXPECT_GT(test, steps, 150);
+	KUNIT_EXPECT_EQ(test, wrong, 0);
 }
 
 static void commands(struct kunit *test)
@@ -423,6 +477,7 @@ static struct kunit_case pixy_proto_cases[] = {
 	KUNIT_CASE(resync),
 	KUNIT_CASE(too_many),
 	KUNIT_CASE(clock),
+	KUNIT_CASE(clock_model),
 	KUNIT_CASE(commands),
 	{}
 };
