@@ -309,64 +309,84 @@ static s64 px_ticks(const struct pixy_clock *c, u64 t, u32 period, bool round)
 	return k * period > d ? k - 1 : k;
 }
 
+/* The tick the camera detected a frame at, by its rule, after the last. */
+static s64 px_next(const struct pixy_clock *c, u32 period, u64 *at)
+{
+	s64 k = px_ticks(c, c->end + PIXY_CLOCK_TIE_NS, period, false);
+
+	if (k > c->k) {
+		/* detected while the line was busy: sent as it freed */
+		*at = c->end;
+		return k;
+	}
+	/* the line freed first: the next one, sent on its tick */
+	*at = c->phase + (c->k + 1) * period;
+	return c->k + 1;
+}
+
 /**
  * pixy_clock_step() - camera frames from the last frame seen to this one
- * @c: the clock; set @c->end when the frame is over
+ * @c: the clock; set @c->end before each step after the first
  * @start: when this frame's first byte arrived, as measured (ns)
  * @period: the camera's frame period (ns)
  *
  * Pixy detects a frame every @period and sends it when the line is free;
- * frames detected while the line is busy are dropped but the newest. So a
- * frame that starts on an idle line was detected just then, and one that
- * starts as the last one ends is the newest detected by then: the frames
- * in between were dropped on the camera.
- *
- * Measured times come late by the host's latency, which varies: they are
- * used only to tell an idle line from a busy one (a quarter of a period
- * apart), and to lock onto the camera's frame clock (its phase) from the
- * frames that start on an idle line. A frame that follows another starts
- * when the bytes since that one's start have taken their time on the wire
- * (the caller's @c->end), and is counted against the clock. Until a frame
- * starts on an idle line the phase is a guess (the first frame's start)
- * and a count may be one off.
+ * frames detected while the line is busy are dropped but the newest. So
+ * once the clock's phase is known, which frame comes next follows from
+ * when the line freed (@c->end: the last frame's start plus the time of
+ * the bytes since): the newest detected by then, at once, or else the
+ * next one, on its tick. Measured times come late by the host's latency,
+ * which varies: they only confirm that prediction (from a quarter of a
+ * period early to half a period late), give the phase (the first frame
+ * that starts on an idle line, then the earliest of those that come on
+ * their tick: latency only ever adds), and stand in for it when something
+ * else happened (a silence: the nearest tick). Until a frame starts on an
+ * idle line the phase is a guess (the first frame's start) and a count
+ * may be one off; so may one seen more than half a period late.
  *
  * Return: 1 for the next frame, 1 + n when n frames were dropped between.
  */
 u32 pixy_clock_step(struct pixy_clock *c, u64 start, u32 period)
 {
-	s64 now, prev, r;
+	s64 prev = c->k, now, r;
+	u64 want;
 
 	if (!c->valid || !period) {
 		c->valid = true;
 		c->phase = start;
 		c->start = start;
-		c->prev_start = start;
 		c->end = start;
+		c->k = 0;
 		return 1;
 	}
-	prev = px_ticks(c, c->prev_start, period, false);
+	if (c->locked) {
+		now = px_next(c, period, &want);
+		r = (s64)(start - want);
+		if (r > -(s64)(period / 4) && r < (s64)(period / 2)) {
+			if (want != c->end) {
+				/* on its tick: how late it is tells the phase */
+				c->phase += r < 0 ? r : div_s64(r, 4);
+				want = c->phase + now * period;
+			}
+			c->start = want;
+			goto done;
+		}
+	}
+	/* not locked yet, or not what the camera would do */
 	if (start > c->end + period / 4) {
-		/*
-		 * The line was idle: detected as it started, on the clock's
-		 * nearest tick. The first such frame sets the phase; later
-		 * ones move it back to the earliest seen (the host's latency
-		 * only ever adds), and slowly forward (the camera's clock and
-		 * the host's differ a little).
-		 */
+		/* the line was idle: detected as it started */
 		now = px_ticks(c, start, period, true);
 		r = (s64)(start - c->phase) - now * period;
-		c->phase += !c->locked || r < 0 ? r : div_s64(r, 16);
+		c->phase += !c->locked || r < 0 ? r : div_s64(r, 4);
 		c->locked = true;
 		c->start = c->phase + now * period;
 	} else {
-		/*
-		 * Back to back: the newest detected when the last one ended,
-		 * one detected just then included.
-		 */
+		/* back to back: the newest detected when the last one ended */
 		c->start = start + period / 4 < c->end ? start : c->end;
 		now = px_ticks(c, c->start + PIXY_CLOCK_TIE_NS, period, false);
 	}
-	c->prev_start = c->start;
+done:
+	c->k = now;
 	c->end = c->start;
 	return now - prev >= 1 ? (u32)min_t(s64, now - prev, 0x7fffffff) : 1;
 }

@@ -141,18 +141,18 @@ enum pixy_event pixy_idle(struct pixy_parser *p);
  * struct pixy_clock - the camera's frame clock, as seen from the host
  * @phase: a time the camera detected a frame at (ns): its clock's phase
  * @start: when the last frame seen began on the wire (ns, estimated)
- * @prev_start: the same, kept for the next step
  * @end: when the bytes after @start up to the next frame's first went on
  *	the wire (ns, estimated): set by the caller before each step after
  *	the first (@start plus those bytes' time)
+ * @k: the tick the last frame seen was detected at, counted from @phase
  * @valid: a frame was seen
  * @locked: @phase comes from a frame that began on an idle line
  */
 struct pixy_clock {
 	u64 phase;
 	u64 start;
-	u64 prev_start;
 	u64 end;
+	s64 k;
 	bool valid;
 	bool locked;
 };

@@ -399,8 +399,8 @@ static void clock(struct kunit *test)
  * The frame clock against a model of the camera (pixy.md): a frame every
  * 20 ms, sent at once on a free line, else the newest one goes when the
  * line frees and the ones between are dropped. Frames of 6 to 49 ms, seen
- * 0 to 2 ms late: every count is the number of ticks between two frames
- * sent, once a frame has started on an idle line.
+ * 0 to 4 ms late and now and then 9 ms: every count is the number of
+ * ticks between two frames sent, once a frame has started on an idle line.
  */
 static void clock_model(struct kunit *test)
 {
@@ -437,10 +437,11 @@ static void clock_model(struct kunit *test)
 			pending = k;
 		}
 	}
-	/* the host: each seen 0 to 2 ms late */
+	/* the host: each seen 0 to 4 ms late, every 17th 9 ms late */
 	for (i = 0; i < nsent; i++) {
 		was = c.locked;
-		n = pixy_clock_step(&c, start[i] + (i % 3) * MS, T);
+		n = pixy_clock_step(&c, start[i] +
+				    (i % 17 ? (i * 7) % 5 : 9) * MS, T);
 		c.end = c.start + dur[tick[i]];
 		if (i && was) {
 			steps++;
