@@ -22,6 +22,8 @@
  *  CHECKSUM_FRESH  the same, right after the frame's two sync words
  *  BLOCK     a block's words
  *  SYNC      a block is done: the next one's sync word, or the frame's end
+ *  TAIL      a frame ended on something else: looking for the next frame,
+ *            counting the bytes before it to tell junk from a lost rest
  */
 enum {
 	PX_SEEK,
@@ -30,7 +32,18 @@ enum {
 	PX_CHECKSUM_FRESH,
 	PX_BLOCK,
 	PX_SYNC,
+	PX_TAIL,
 };
+
+/*
+ * After a frame's last block, bytes that are neither a sync word nor a
+ * zero word: junk between frames (the frame was whole), or the rest of a
+ * frame whose next sync word was damaged (it was not). Up to this many
+ * bytes before the next frame's sync words are junk.
+ */
+#define PX_JUNK_MAX	7
+/* ... and this many end the frame, broken, without waiting for the next */
+#define PX_TAIL_MAX	64
 
 /**
  * pixy_parser_reset() - forget any frame under way and look for the next
@@ -198,12 +211,18 @@ static enum pixy_event px_word(struct pixy_parser *p, u16 w)
 			p->nwin = 0;
 			return PIXY_EV_END;
 		}
-		/* one byte off (55AA), or not a frame any more */
-		if (w == PIXY_SYNC_OFF)
+		if (w == PIXY_SYNC_OFF) {
+			/* one byte off: bytes were lost or added */
 			p->stats.slips++;
-		px_end(p, true);
+			px_end(p, true);
+			px_seek(p, w);
+			return PIXY_EV_END;
+		}
+		/* junk, or a damaged sync word: the next frame tells */
 		px_seek(p, w);
-		return PIXY_EV_END;
+		p->state = PX_TAIL;
+		p->tail = 2;
+		return PIXY_EV_NONE;
 	}
 }
 
@@ -218,12 +237,27 @@ static enum pixy_event px_seek_byte(struct pixy_parser *p, u8 b)
 	} else {
 		p->stats.skipped++;
 	}
+	if (p->state == PX_TAIL)
+		p->tail++;
 	/* oldest byte highest: 55 AA 55 AA is 0x55aa55aa */
 	if (p->win == 0x55aa55aa || p->win == 0x55aa56aa) {
 		p->nwin = 0;
 		p->half = false;
+		if (p->state == PX_TAIL) {
+			/* the frame before ends first */
+			px_end(p, p->tail - 4 > PX_JUNK_MAX);
+			p->pending = p->win & 0xffff;
+			p->pending = p->pending >> 8 | (p->pending & 0xff) << 8;
+			p->state = PX_SEEK;
+			return PIXY_EV_END;
+		}
 		px_begin(p, (p->win & 0xff00) == 0x5600);
 		return PIXY_EV_START;
+	}
+	if (p->state == PX_TAIL && p->tail >= PX_TAIL_MAX) {
+		px_end(p, true);
+		p->state = PX_SEEK;
+		return PIXY_EV_END;
 	}
 	return PIXY_EV_NONE;
 }
@@ -256,7 +290,7 @@ size_t pixy_parse(struct pixy_parser *p, const u8 *buf, size_t len,
 	}
 	for (i = 0; i < len; i++) {
 		p->pos++;
-		if (p->state == PX_SEEK) {
+		if (p->state == PX_SEEK || p->state == PX_TAIL) {
 			*ev = px_seek_byte(p, buf[i]);
 		} else if (!p->half) {
 			p->lo = buf[i];
@@ -292,7 +326,8 @@ enum pixy_event pixy_idle(struct pixy_parser *p)
 		p->half = false;
 		return PIXY_EV_NONE;
 	}
-	broken = p->half || p->state == PX_BLOCK;
+	broken = p->half || p->state == PX_BLOCK ||
+		 (p->state == PX_TAIL && p->tail > PX_JUNK_MAX);
 	px_end(p, broken);
 	p->state = PX_SEEK;
 	p->nwin = 0;

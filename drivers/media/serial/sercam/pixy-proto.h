@@ -101,6 +101,8 @@ struct pixy_stats {
  * @cc: the block under way is a colour code
  * @pending: a frame began where the last one was found to end: its second
  *	sync word, for the next pixy_parse() to report
+ * @tail: bytes since a frame's blocks ended on something else than a sync
+ *	or zero word
  * @in_frame: a frame is under way
  * @dst: where the frame under way goes (%PIXY_BUF_LEN bytes), NULL: skip it
  * @count: good blocks of the frame under way
@@ -121,6 +123,7 @@ struct pixy_parser {
 	u8 nwords;
 	bool cc;
 	u16 pending;
+	u32 tail;
 	bool in_frame;
 	u8 *dst;
 	u32 count;

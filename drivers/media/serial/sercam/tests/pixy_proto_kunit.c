@@ -332,6 +332,46 @@ static void resync(struct kunit *test)
 	hdr_is(test, g->buf[0], 1, PIXY_FL_BROKEN, 0);
 }
 
+/*
+ * Something else than a sync word after a frame's last block: a junk byte
+ * or two between frames leave it whole; more than 7 bytes before the next
+ * frame mean a damaged sync word and a lost rest: broken.
+ */
+static void junk_after(struct kunit *test)
+{
+	static const u8 one[] = { 0x12 };
+	static const u8 nine[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	struct pixy_parser p = {};
+	struct got *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	u8 in[128];
+	const struct piece n_p[] = {
+		{ fsync, sizeof(fsync) },
+		{ blk1, sizeof(blk1) },
+		{ one, sizeof(one) },
+		{ fsync, sizeof(fsync) },
+		{ blk2, sizeof(blk2) },
+		{ nine, sizeof(nine) },
+		{ fsync, sizeof(fsync) },
+		{ blkcc, sizeof(blkcc) },
+	};
+	size_t n = wire(in, n_p, ARRAY_SIZE(n_p));
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	pixy_parser_reset(&p);
+	feed(&p, in, n, 2, g);
+	KUNIT_ASSERT_EQ(test, g->starts, 3);
+	KUNIT_ASSERT_EQ(test, g->ends, 2);
+	KUNIT_EXPECT_EQ(test, g->start_at[1], 2 + 14 + 1);
+	KUNIT_EXPECT_EQ(test, g->start_at[2], 2 + 14 + 1 + 2 + 14 + 9);
+	hdr_is(test, g->buf[0], 1, 0, 0);
+	KUNIT_EXPECT_MEMEQ(test, g->buf[0] + 8, rec1, PIXY_REC_LEN);
+	hdr_is(test, g->buf[1], 1, PIXY_FL_BROKEN, 0);
+	KUNIT_EXPECT_MEMEQ(test, g->buf[1] + 8, rec2, PIXY_REC_LEN);
+	KUNIT_EXPECT_EQ(test, pixy_idle(&p), PIXY_EV_END);
+	hdr_is(test, g->buf[2], 1, 0, 0);
+	KUNIT_EXPECT_MEMEQ(test, g->buf[2] + 8, reccc, PIXY_REC_LEN);
+}
+
 /* More blocks than a buffer holds: the first ones kept, flagged. */
 static void too_many(struct kunit *test)
 {
@@ -476,6 +516,7 @@ static struct kunit_case pixy_proto_cases[] = {
 	KUNIT_CASE(bad_checksum),
 	KUNIT_CASE(empty_frames),
 	KUNIT_CASE(resync),
+	KUNIT_CASE(junk_after),
 	KUNIT_CASE(too_many),
 	KUNIT_CASE(clock),
 	KUNIT_CASE(clock_model),
