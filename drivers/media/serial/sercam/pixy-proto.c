@@ -145,6 +145,29 @@ static void px_block(struct pixy_parser *p)
 	p->count++;
 }
 
+/*
+ * A word that ends the frame where a block's sync word or checksum would
+ * be: a zero word (the frame is whole), or a sync word read one byte off
+ * (bytes were lost or added: broken). True when @w was one.
+ */
+static bool px_stop_word(struct pixy_parser *p, u16 w)
+{
+	if (!w) {
+		p->stats.zero_words++;
+		px_end(p, false);
+		p->state = PX_SEEK;
+		p->nwin = 0;
+		return true;
+	}
+	if (w == PIXY_SYNC_OFF) {
+		p->stats.slips++;
+		px_end(p, true);
+		px_seek(p, w);
+		return true;
+	}
+	return false;
+}
+
 /* One whole word in a frame (any state but SEEK). */
 static enum pixy_event px_word(struct pixy_parser *p, u16 w)
 {
@@ -176,19 +199,8 @@ static enum pixy_event px_word(struct pixy_parser *p, u16 w)
 			p->pending = w;
 			return PIXY_EV_END;
 		}
-		if (!w) {
-			p->stats.zero_words++;
-			px_end(p, false);
-			p->state = PX_SEEK;
-			p->nwin = 0;
+		if (px_stop_word(p, w))
 			return PIXY_EV_END;
-		}
-		if (w == PIXY_SYNC_OFF) {
-			p->stats.slips++;
-			px_end(p, true);
-			px_seek(p, w);
-			return PIXY_EV_END;
-		}
 		p->words[0] = w;
 		p->nwords = 1;
 		p->state = PX_BLOCK;
@@ -204,20 +216,8 @@ static enum pixy_event px_word(struct pixy_parser *p, u16 w)
 			p->state = PX_CHECKSUM;
 			return PIXY_EV_NONE;
 		}
-		if (!w) {
-			p->stats.zero_words++;
-			px_end(p, false);
-			p->state = PX_SEEK;
-			p->nwin = 0;
+		if (px_stop_word(p, w))
 			return PIXY_EV_END;
-		}
-		if (w == PIXY_SYNC_OFF) {
-			/* one byte off: bytes were lost or added */
-			p->stats.slips++;
-			px_end(p, true);
-			px_seek(p, w);
-			return PIXY_EV_END;
-		}
 		/* junk, or a damaged sync word: the next frame tells */
 		px_seek(p, w);
 		p->state = PX_TAIL;
