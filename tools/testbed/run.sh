@@ -40,6 +40,10 @@ build_tools() {
 		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
 	make -s -C "$SERCAM_TOP/tools/bench" O="$SERCAM_BUILD/selftests" \
 		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
+	# the example program a test runs, built as a user would
+	"${CROSS_COMPILE}gcc" -O2 -Wall -Wextra -Werror --sysroot="$rootfs/rootfs" \
+		-I"$SERCAM_TOP/include/uapi" -o "$SERCAM_BUILD/selftests/pixy-objects" \
+		"$SERCAM_TOP/tools/examples/pixy-objects.c"
 }
 
 # The tree the guest's initramfs carries: modules, tests, plans.
@@ -225,6 +229,13 @@ check_job() {
 			--camemu-arg=--family --camemu-arg=vc0706 \
 			--camemu-arg=--set --camemu-arg=boot-ms=300 >/dev/null 2>&1
 		;;
+	pixy)
+		# a Pixy at its default 19200, six objects (two of them
+		# colour codes): frames longer than 20 ms, some dropped
+		guest_run pixy "$d/guest" --rate 19200 \
+			--overlay "$SERCAM_TOP/dts/qemu-virt-pixy.dtso" \
+			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
+		;;
 	*)
 		tb_die "no such check job: $job"
 		;;
@@ -262,7 +273,7 @@ check)
 	# emulator's clocks: both lanes take them in turn, at the same
 	# priority, once the main guest is done; longest first.
 	printf '%s\n' badconfig rs485 pm >"$queue.beside"
-	printf '%s\n' ov528 openmv vc0706 stream-jpeg ov528-bus stream-length \
+	printf '%s\n' ov528 openmv vc0706 pixy stream-jpeg ov528-bus stream-length \
 		stream-markers >"$queue.after"
 	# held while the main guest runs
 	exec 9>"$queue.main"
