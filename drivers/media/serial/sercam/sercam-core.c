@@ -133,9 +133,11 @@ static void sercam_bus_keep_speed(struct sercam_bus *bus,
 
 /*
  * Find the rate @cam answers at: the current one, then the power-on rate,
- * then (@full) the family's list. A quick look (!@full) says hello once
- * per rate: it is what a lost camera costs its neighbours. Appends the
- * rates tried to @tried.
+ * then the bus's (max-speed: a camera this driver moved there keeps it
+ * until it loses power, across a reload of the driver or a reboot of the
+ * host), then (@full) the family's list. A quick look (!@full) says hello
+ * once per rate: it is what a lost camera costs its neighbours. Appends
+ * the rates tried to @tried.
  */
 static int sercam_bus_find_rate(struct sercam_bus *bus, struct sercam_cam *cam,
 				bool full, char *tried, size_t size,
@@ -149,6 +151,8 @@ static int sercam_bus_find_rate(struct sercam_bus *bus, struct sercam_cam *cam,
 	if (sercam_link_baud(&bus->link))
 		order[n++] = sercam_link_baud(&bus->link);
 	order[n++] = bus->poweron_baud;
+	if (bus->target_baud)
+		order[n++] = bus->target_baud;
 	for (; full && r && *r && n < ARRAY_SIZE(order); r++)
 		order[n++] = *r;
 
@@ -246,10 +250,10 @@ static int sercam_camera_look(struct sercam_camera *cam, char *tried,
  * @cam: the camera
  *
  * Tries the current rate, then the power-on rate (a camera that browned
- * out comes back at it), then, unless other cameras of the bus answer, the
- * family's other rates; then switches everyone to max-speed again. A
- * camera not found is absent: sercam_camera_ready() looks for it again
- * after a backoff.
+ * out comes back at it), then max-speed, then, unless other cameras of the
+ * bus answer, the family's other rates; then switches everyone to
+ * max-speed again. A camera not found is absent: sercam_camera_ready()
+ * looks for it again after a backoff.
  *
  * Context: the camera's capture (the link not claimed); ends early when
  * @cam->stop is set.
