@@ -6,7 +6,7 @@
 # and 0 warnings.
 size=${1:-160x160}
 addr=$2
-if ! dev=$(sercam_dev.sh $addr); then
+if ! dev=$(sercam_dev.sh ${addr:+"$addr"}); then
 	[ -n "$addr" ] ||
 		{ echo "1..0 # SKIP no sercam video node"; exit 0; }
 	printf 'TAP version 13\n1..1\nnot ok 1 - no node for camera %s\n' "$addr"
