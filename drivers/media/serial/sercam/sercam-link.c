@@ -608,6 +608,12 @@ void sercam_link_close(struct sercam_link *link)
 		WRITE_ONCE(link->open, false);
 	}
 	mutex_unlock(&link->lock);
+	/*
+	 * No bytes come now: a listener left in place (a family that
+	 * listens for as long as its camera is there) hears no silence
+	 * either, and the link may be freed after this.
+	 */
+	cancel_delayed_work_sync(&link->idle_work);
 }
 EXPORT_SYMBOL_GPL(sercam_link_close);
 

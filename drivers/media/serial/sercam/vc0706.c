@@ -129,15 +129,27 @@ static bool vc_give_up(int ret)
 
 /* --- exchanges ----------------------------------------------------------- */
 
+static void vc_listen(void *ctx, const u8 *buf, size_t len, ktime_t t);
+
+/* An exchange's reply parser, and the camera it talks to. */
+struct vc_xctx {
+	struct vc_rx *r;
+	struct sercam_camera *cam;
+};
+
 static void vc_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 {
-	struct vc_rx *r = x->ctx;
+	struct vc_xctx *xc = x->ctx;
 	size_t used;
 	int ret;
 
-	ret = vc_rx_feed(r, buf, len, &used);
-	if (ret != -EINPROGRESS)
-		sercam_xfer_end(x, ret);
+	ret = vc_rx_feed(xc->r, buf, len, &used);
+	if (ret == -EINPROGRESS)
+		return;
+	sercam_xfer_end(x, ret);
+	/* a motion report right after the reply may come in the same run */
+	if (used < len)
+		vc_listen(xc->cam, buf + used, len - used, 0);
 }
 
 /*
@@ -151,9 +163,10 @@ static int vc_xfer(struct sercam_camera *cam, const u8 *tx, size_t n, u8 cmd,
 	struct sercam_link *link = cam->link;
 	struct vc_cam *vc = cam->priv;
 	u32 reply = VC_HDR_LEN + VC_DATA_MAX + (dst ? dlen + VC_HDR_LEN : 0);
+	struct vc_xctx xc = { .r = r, .cam = cam };
 	struct sercam_xfer x = {
 		.tx = tx, .tx_len = n,
-		.rx = vc_rx, .ctx = r,
+		.rx = vc_rx, .ctx = &xc,
 		.stop = stop,
 		.first_ms = VC_CMD_MS + sercam_link_wire_ms(link, n),
 		.gap_ms = VC_GAP_MS,
