@@ -945,20 +945,27 @@ static void sercam_destroy_wq(void *wq)
 }
 
 /**
- * sercam_serdev_probe() - probe a bus of cameras of one family
- * @serdev: the serdev device (the camera's, or the bus's, node)
+ * sercam_bus_probe() - probe a bus of cameras of one family
+ * @dev: the bus's device: its firmware node (devicetree, or the software
+ *	node of an attached tty) describes the bus; its drvdata becomes the
+ *	link
  * @family: the family the cameras speak
+ * @link_open: sets up the link over the backend (sercam_link_init()) and
+ *	opens the line; undone by devm actions on @dev
+ * @backend: the backend's state, for @link_open
  *
- * Reads the description, opens the UART, finds the cameras and registers
- * a video node for each camera that answers.
+ * Reads the description, opens the line, registers a video node for each
+ * camera and finds the cameras in the background. Called by
+ * sercam_serdev_probe(), and by any other backend of the link.
  *
- * Context: a family's serdev probe.
+ * Context: probe of @dev.
  * Return: 0, or a negative errno (with the cause in the kernel log).
  */
-int sercam_serdev_probe(struct serdev_device *serdev,
-			const struct sercam_family *family)
+int sercam_bus_probe(struct device *dev, const struct sercam_family *family,
+		     int (*link_open)(struct sercam_link *link,
+				      struct device *dev, void *backend),
+		     void *backend)
 {
-	struct device *dev = &serdev->dev;
 	struct sercam_bus *bus;
 	unsigned int i;
 	int ret;
@@ -983,10 +990,11 @@ int sercam_serdev_probe(struct serdev_device *serdev,
 	ret = devm_add_action_or_reset(dev, sercam_bus_power_off_action, bus);
 	if (ret)
 		return ret;
-	ret = sercam_link_serdev_open(&bus->link, serdev);
+	/* the drvdata is the link's; the bus is found from it */
+	dev_set_drvdata(dev, &bus->link);
+	ret = link_open(&bus->link, dev, backend);
 	if (ret)
 		return ret;
-	/* the drvdata is the link's; the bus is found from it */
 
 	ret = sercam_parse_bus(bus);
 	if (ret)
@@ -1025,6 +1033,55 @@ err_put_cams:
 	sercam_put_cams(bus);
 	return ret;
 }
+
+/**
+ * sercam_bus_remove() - remove a bus of cameras (unbind, detach)
+ * @dev: the bus's device
+ *
+ * Open file handles stay valid and see -ENODEV; the family is not called
+ * again for these cameras.
+ *
+ * Context: remove of @dev.
+ */
+void sercam_bus_remove(struct device *dev)
+{
+	struct sercam_bus *bus = sercam_dev_bus(dev);
+	unsigned int i;
+
+	for (i = 0; i < bus->num_cams; i++) {
+		WRITE_ONCE(bus->cams[i]->c.gone.stop, true);
+		sercam_link_cancel(&bus->link, &bus->cams[i]->c.gone);
+	}
+	sercam_bus_stop_discovery(bus);
+	for (i = bus->num_cams; i--; )
+		sercam_cam_unregister(bus->cams[i]);
+	debugfs_remove_recursive(bus->debugfs);
+	sercam_put_cams(bus);
+}
+
+static int sercam_serdev_link_open(struct sercam_link *link,
+				   struct device *dev, void *serdev)
+{
+	return sercam_link_serdev_open(link, serdev);
+}
+
+/**
+ * sercam_serdev_probe() - probe a bus of cameras of one family
+ * @serdev: the serdev device (the camera's, or the bus's, node)
+ * @family: the family the cameras speak
+ *
+ * Reads the description, opens the UART, finds the cameras and registers
+ * a video node for each camera (sercam_bus_probe()).
+ *
+ * Context: a family's serdev probe.
+ * Return: 0, or a negative errno (with the cause in the kernel log).
+ */
+int sercam_serdev_probe(struct serdev_device *serdev,
+			const struct sercam_family *family)
+{
+	return sercam_bus_probe(&serdev->dev, family, sercam_serdev_link_open,
+				serdev);
+}
 EXPORT_SYMBOL_GPL(sercam_serdev_probe);
 
 /**
@@ -1038,19 +1095,7 @@ EXPORT_SYMBOL_GPL(sercam_serdev_probe);
  */
 void sercam_serdev_remove(struct serdev_device *serdev)
 {
-	struct sercam_link *link = serdev_device_get_drvdata(serdev);
-	struct sercam_bus *bus = container_of(link, struct sercam_bus, link);
-	unsigned int i;
-
-	for (i = 0; i < bus->num_cams; i++) {
-		WRITE_ONCE(bus->cams[i]->c.gone.stop, true);
-		sercam_link_cancel(&bus->link, &bus->cams[i]->c.gone);
-	}
-	sercam_bus_stop_discovery(bus);
-	for (i = bus->num_cams; i--; )
-		sercam_cam_unregister(bus->cams[i]);
-	debugfs_remove_recursive(bus->debugfs);
-	sercam_put_cams(bus);
+	sercam_bus_remove(&serdev->dev);
 }
 EXPORT_SYMBOL_GPL(sercam_serdev_remove);
 
