@@ -3,7 +3,8 @@
  * sercam - serial cameras as V4L2 devices: the framework
  *
  * What every family shares, between its serdev driver and the layers: read
- * the bus's description (devicetree, or a software node), power the
+ * the bus's description (devicetree, or the software node of a tty
+ * attached from user space), power the
  * cameras, open the link, find the rate they answer at, switch them to
  * max-speed, and give each camera a video node. A family's probe calls
  * sercam_serdev_probe() with its &struct sercam_family, as a GNSS
@@ -11,11 +12,14 @@
  *
  * Copyright (C) 2026 The sercam authors
  */
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/gpio/consumer.h>
 #include <linux/kernel.h>
+#include <linux/kmod.h>
+#include <linux/list.h>
 #include <linux/module.h>
 #include <linux/pm_runtime.h>
 #include <linux/property.h>
@@ -1098,6 +1102,135 @@ void sercam_serdev_remove(struct serdev_device *serdev)
 	sercam_bus_remove(&serdev->dev);
 }
 EXPORT_SYMBOL_GPL(sercam_serdev_remove);
+
+/* --- the families, by name (sercam-attach) -------------------------------- */
+
+/**
+ * struct sercam_family_entry - a family that registered itself
+ * @list: entry in sercam_families
+ * @family: the family
+ */
+struct sercam_family_entry {
+	struct list_head list;
+	const struct sercam_family *family;
+};
+
+/* the loaded families, for attaching a tty by name */
+static LIST_HEAD(sercam_families);
+static DEFINE_MUTEX(sercam_families_lock);
+
+/**
+ * __sercam_driver_register() - register a family and its serdev driver
+ * @drv: the family's serdev driver
+ * @family: the family; &sercam_family.short_name names it for
+ *	sercam-attach
+ * @owner: the family's module
+ *
+ * Use sercam_driver_register() or module_sercam_driver().
+ *
+ * Context: the family's module init.
+ * Return: 0, or a negative errno.
+ */
+int __sercam_driver_register(struct serdev_device_driver *drv,
+			     const struct sercam_family *family,
+			     struct module *owner)
+{
+	struct sercam_family_entry *e;
+	int ret;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->family = family;
+	mutex_lock(&sercam_families_lock);
+	list_add_tail(&e->list, &sercam_families);
+	mutex_unlock(&sercam_families_lock);
+	ret = __serdev_device_driver_register(drv, owner);
+	if (ret)
+		sercam_driver_unregister(NULL, family);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__sercam_driver_register);
+
+/**
+ * sercam_driver_unregister() - undo __sercam_driver_register()
+ * @drv: the family's serdev driver, or NULL (the family alone)
+ * @family: the family
+ *
+ * Context: the family's module exit; no tty is attached to the family (each
+ * holds a reference to its module).
+ */
+void sercam_driver_unregister(struct serdev_device_driver *drv,
+			      const struct sercam_family *family)
+{
+	struct sercam_family_entry *e, *tmp;
+
+	if (drv)
+		serdev_device_driver_unregister(drv);
+	mutex_lock(&sercam_families_lock);
+	list_for_each_entry_safe(e, tmp, &sercam_families, list) {
+		if (e->family == family) {
+			list_del(&e->list);
+			kfree(e);
+		}
+	}
+	mutex_unlock(&sercam_families_lock);
+}
+EXPORT_SYMBOL_GPL(sercam_driver_unregister);
+
+static const struct sercam_family *sercam_family_find(const char *name)
+{
+	struct sercam_family_entry *e;
+	const struct sercam_family *f = NULL;
+
+	mutex_lock(&sercam_families_lock);
+	list_for_each_entry(e, &sercam_families, list) {
+		if (e->family->short_name &&
+		    !strcmp(e->family->short_name, name) &&
+		    try_module_get(e->family->owner)) {
+			f = e->family;
+			break;
+		}
+	}
+	mutex_unlock(&sercam_families_lock);
+	return f;
+}
+
+/**
+ * sercam_family_get() - find a family by its short name
+ * @name: the short name (sxh485, ov528, ...): lower-case letters, digits,
+ *	'-' and '_'
+ *
+ * Loads the family's module (sercam-<name>) if it is not loaded.
+ *
+ * Context: process context.
+ * Return: the family, its module held (sercam_family_put()), or NULL.
+ */
+const struct sercam_family *sercam_family_get(const char *name)
+{
+	const struct sercam_family *f;
+	const char *c;
+
+	if (!*name)
+		return NULL;
+	for (c = name; *c; c++)
+		if (!islower(*c) && !isdigit(*c) && *c != '-' && *c != '_')
+			return NULL;
+	f = sercam_family_find(name);
+	if (f)
+		return f;
+	request_module("sercam-%s", name);
+	return sercam_family_find(name);
+}
+
+/**
+ * sercam_family_put() - release a family sercam_family_get() found
+ * @family: the family
+ */
+void sercam_family_put(const struct sercam_family *family)
+{
+	module_put(family->owner);
+}
 
 static int __init sercam_init(void)
 {

@@ -174,6 +174,8 @@ int sercam_bus_probe(struct device *dev, const struct sercam_family *family,
 				      struct device *dev, void *backend),
 		     void *backend);
 void sercam_bus_remove(struct device *dev);
+const struct sercam_family *sercam_family_get(const char *name);
+void sercam_family_put(const struct sercam_family *family);
 
 /* sercam-v4l2.c: the V4L2 face */
 struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr,
