@@ -960,7 +960,7 @@ static void sercam_destroy_wq(void *wq)
  *
  * Reads the description, opens the line, registers a video node for each
  * camera and finds the cameras in the background. Called by
- * sercam_serdev_probe(), and by any other backend of the link.
+ * sercam_serdev_probe() and by the tty line discipline's device.
  *
  * Context: probe of @dev.
  * Return: 0, or a negative errno (with the cause in the kernel log).
@@ -1234,13 +1234,19 @@ void sercam_family_put(const struct sercam_family *family)
 
 static int __init sercam_init(void)
 {
+	int ret;
+
 	sercam_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	return 0;
+	ret = sercam_tty_init();
+	if (ret)
+		debugfs_remove_recursive(sercam_debugfs_root);
+	return ret;
 }
 module_init(sercam_init);
 
 static void __exit sercam_exit(void)
 {
+	sercam_tty_exit();
 	debugfs_remove_recursive(sercam_debugfs_root);
 }
 module_exit(sercam_exit);
