@@ -225,6 +225,12 @@ check_job() {
 		guest_run attach "$d/guest" --rate 115200 --overlay none \
 			>/dev/null 2>&1
 		;;
+	attach-ov528)
+		# and an OV528 the same way (not in make check: the OV528's
+		# own guest covers the family)
+		guest_run attach-ov528 "$d/guest" --rate 115200 --overlay none \
+			--camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
+		;;
 	vc0706)
 		# a VC0706 camera powered up at 38400, moved to 115200
 		guest_run vc0706 "$d/guest" --rate 38400 \
