@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 			bus = optarg;
 			break;
 		case 'p':
-			if (!strchr(optarg, '=') && !*optarg)
+			if (!*optarg)
 				die(EINVAL, "--prop needs name=value");
 			add_prop("%s", optarg);
 			break;
