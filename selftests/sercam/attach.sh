@@ -93,6 +93,10 @@ bad)
 		--family "$family" --speed "$speed" --prop camera@1/sxh,transfer=whole "$tty"
 	refused "address and bus" EINVAL "one or the other" \
 		--address 1 --bus 1,2 "$tty"
+	if [ -c /dev/ptmx ]; then
+		refused "a pty master" EOPNOTSUPP "cannot set sercam's line discipline" \
+			--speed "$speed" /dev/ptmx
+	fi
 	# a refused attach leaves the tty usable: the next one works
 	;;
 up)
