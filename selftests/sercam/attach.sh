@@ -93,7 +93,10 @@ bad)
 		--family "$family" --speed "$speed" --prop camera@1/sxh,transfer=whole "$tty"
 	refused "address and bus" EINVAL "one or the other" \
 		--address 1 --bus 1,2 "$tty"
-	if [ -c /dev/ptmx ]; then
+	# /dev/ptmx opens only with devpts mounted beside it
+	grep -q ' /dev/pts devpts' /proc/mounts ||
+		{ mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; } 2>/dev/null
+	if [ -c /dev/ptmx ] && grep -q ' /dev/pts devpts' /proc/mounts; then
 		refused "a pty master" EOPNOTSUPP "cannot set sercam's line discipline" \
 			--speed "$speed" /dev/ptmx
 	fi
