@@ -40,6 +40,10 @@ build_tools() {
 		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
 	make -s -C "$SERCAM_TOP/tools/bench" O="$SERCAM_BUILD/selftests" \
 		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
+	# the example program a test runs, built as a user would
+	"${CROSS_COMPILE}gcc" -O2 -Wall -Wextra -Werror --sysroot="$rootfs/rootfs" \
+		-I"$SERCAM_TOP/include/uapi" -o "$SERCAM_BUILD/selftests/pixy-objects" \
+		"$SERCAM_TOP/tools/examples/pixy-objects.c"
 	make -s -C "$SERCAM_TOP/tools/sercam-attach" O="$SERCAM_BUILD/sercam-attach" \
 		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" >&2
 }
@@ -137,7 +141,7 @@ host_tests() {
 		>"$out/camemu.tap" 2>"$out/camemu.err" || true
 	make -s -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" KSRC="$ksrc" check \
 		>"$out/proto.tap" 2>"$out/proto.err" || true
-	# the fuzzers one after the other: 30 s, 30 s, 20 s, 20 s, 15 s
+	# the fuzzers one after the other: 30 s, 30 s, 20 s, 20 s, 15 s, 15 s
 	{
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=30 \
@@ -154,6 +158,9 @@ host_tests() {
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=15 \
 			fuzz-check-vc0706 >"$out/fuzz-vc0706.tap" 2>"$out/fuzz-vc0706.err"
+		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
+			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=15 \
+			fuzz-check-pixy >"$out/fuzz-pixy.tap" 2>"$out/fuzz-pixy.err"
 	} &
 	fuzz_pid=$!
 	"$tb/dt-check.sh" "$ksrc" >"$out/devicetree.tap" 2>"$out/devicetree.err" || true
@@ -238,6 +245,13 @@ check_job() {
 			--camemu-arg=--family --camemu-arg=vc0706 \
 			--camemu-arg=--set --camemu-arg=boot-ms=300 >/dev/null 2>&1
 		;;
+	pixy)
+		# a Pixy at its default 19200, six objects (two of them
+		# colour codes): frames longer than 20 ms, some dropped
+		guest_run pixy "$d/guest" --rate 19200 \
+			--overlay "$SERCAM_TOP/dts/qemu-virt-pixy.dtso" \
+			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
+		;;
 	*)
 		tb_die "no such check job: $job"
 		;;
@@ -275,7 +289,7 @@ check)
 	# emulator's clocks: both lanes take them in turn, at the same
 	# priority, once the main guest is done; longest first.
 	printf '%s\n' badconfig rs485 pm >"$queue.beside"
-	printf '%s\n' ov528 openmv vc0706 attach stream-jpeg ov528-bus stream-length \
+	printf '%s\n' ov528 openmv vc0706 pixy attach stream-jpeg ov528-bus stream-length \
 		stream-markers >"$queue.after"
 	# held while the main guest runs
 	exec 9>"$queue.main"

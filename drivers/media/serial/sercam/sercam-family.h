@@ -73,6 +73,9 @@ struct sercam_mode {
  * @width: set by a pull family with &sercam_family.any_size: the frame's
  *	width (0: unchanged); push families tell &sercam_sink.resize
  * @height: the frame's height, likewise
+ * @partial: set by the family: a frame given back as an error whose data
+ *	is still of use (the good records of a metadata frame): @len bytes
+ *	of it are kept as the buffer's payload
  * @cookie: the V4L2 face's, not to be touched
  */
 struct sercam_frame {
@@ -82,6 +85,7 @@ struct sercam_frame {
 	u64 timestamp;
 	u32 width;
 	u32 height;
+	bool partial;
 	void *cookie;
 };
 
@@ -317,6 +321,9 @@ struct sercam_prop {
  * @owner: the family's module (held while a node is open)
  * @ops: the operations
  * @buf_type: V4L2_BUF_TYPE_VIDEO_CAPTURE or V4L2_BUF_TYPE_META_CAPTURE
+ * @fmt_desc: the description of a format the V4L2 core does not know (a
+ *	private metadata format: include/uapi/linux/sercam.h); NULL for
+ *	standard formats
  * @push: frames arrive unasked (@ops->stream_on/stream_off), else they are
  *	pulled one by one (@ops->capture)
  * @any_size: the camera sends frames of any size it likes (its own
@@ -347,6 +354,7 @@ struct sercam_family {
 	struct module *owner;
 	const struct sercam_family_ops *ops;
 	u32 buf_type;
+	const char *fmt_desc;
 	bool push;
 	bool any_size;
 	const struct sercam_mode *modes;

@@ -299,7 +299,8 @@ static void sercam_complete(struct sercam_cam *cam, struct sercam_frame *f,
 		vb2_buffer_done(vb, VB2_BUF_STATE_DONE);
 		return;
 	}
-	vb2_set_plane_payload(vb, 0, 0);
+	vb2_set_plane_payload(vb, 0, f->partial && f->len <= f->size ?
+			      f->len : 0);
 	sercam_stat_inc(&cam->c, SERCAM_STAT_ERRORS);
 	atomic_set(&cam->c.last_error, err ? : -EMSGSIZE);
 	dev_dbg_ratelimited(&cam->vdev.dev, "frame %u failed (%d)\n",
@@ -481,6 +482,9 @@ static int sercam_enum_fmt(struct file *file, void *fh,
 			continue;
 		if (n++ == f->index) {
 			f->pixelformat = cam->modes[i].fourcc;
+			if (cam->family->fmt_desc)
+				strscpy(f->description, cam->family->fmt_desc,
+					sizeof(f->description));
 			return 0;
 		}
 	}
@@ -702,6 +706,9 @@ static const struct v4l2_ioctl_ops sercam_meta_ioctl_ops = {
 	.vidioc_g_fmt_meta_cap = sercam_meta_fmt,
 	.vidioc_try_fmt_meta_cap = sercam_meta_fmt,
 	.vidioc_s_fmt_meta_cap = sercam_meta_fmt,
+	.vidioc_enum_input = sercam_enum_input,
+	.vidioc_g_input = sercam_g_input,
+	.vidioc_s_input = sercam_s_input,
 
 	.vidioc_reqbufs = vb2_ioctl_reqbufs,
 	.vidioc_create_bufs = vb2_ioctl_create_bufs,
