@@ -58,8 +58,8 @@
  * @props_len: in: bytes at @props, at most %SERCAM_ATTACH_PROPS_MAX
  * @num_cams: out: cameras (video nodes) created
  * @family: in: the camera family's short name, NUL-terminated: sxh485,
- *	stream, ov528, openmv, vc0706, ... (its module, sercam-<family>, is
- *	loaded if need be; ENOENT when there is none)
+ *	stream, ov528, openmv, vc0706, pixy, ... (its module,
+ *	sercam-<family>, is loaded if need be; ENOENT when there is none)
  * @device: out: the name of the device the cameras hang from; its video
  *	nodes are /sys/bus/platform/devices/<device>/video4linux/video*
  *
