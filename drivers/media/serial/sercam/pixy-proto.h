@@ -51,8 +51,10 @@
  * A frame detected this close after the last one ended still counts as
  * detected by then (the camera's rule, "the newest detected by then",
  * includes its own tie; the host's estimate of the end may be this early).
+ * Less than the 0.21 ms (0.4 byte) by which, at 19200 baud, an end can
+ * miss a tick of the 20 ms clock.
  */
-#define PIXY_CLOCK_TIE_NS	250000
+#define PIXY_CLOCK_TIE_NS	100000
 
 /**
  * enum pixy_event - what a run of bytes brought

@@ -433,12 +433,27 @@ static void clock(struct kunit *test)
 	/* then the line idles: 80 went missing, 100 seen 1 ms late */
 	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 101 * MS, T), 2);
 	KUNIT_EXPECT_TRUE(test, c.locked);
+
+	/*
+	 * At 19200 baud an end can miss a tick by 0.21 ms: a frame on its
+	 * tick at 1040 of 77 bytes ends at 1080.104 (1080 goes next, at
+	 * once); that one, 153 bytes, ends at 1159.792, before 1160: 1140
+	 * goes next, three ticks on, not four.
+	 */
+	memset(&c, 0, sizeof(c));
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1000 * MS, T), 1);
+	c.end = c.start + 5 * MS;
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1040 * MS, T), 2);
+	c.end = c.start + div_u64(77 * 10 * 1000000000ULL, 19200);
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, c.end + MS, T), 2);
+	c.end = c.start + div_u64(153 * 10 * 1000000000ULL, 19200);
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, c.end + MS, T), 3);
 }
 
 /*
  * The frame clock against a model of the camera (pixy.md): a frame every
  * 20 ms, sent at once on a free line, else the newest one goes when the
- * line frees and the ones between are dropped. Frames of 6 to 49 ms, seen
+ * line frees and the ones between are dropped. Frames of 6 to 47 ms, seen
  * 0 to 4 ms late and now and then 9 ms: every count is the number of
  * ticks between two frames sent, once a frame has started on an idle line.
  */
@@ -458,8 +473,10 @@ static void clock_model(struct kunit *test)
 	dur = mo->dur;
 	start = mo->start;
 	tick = mo->tick;
+	/* 12 to 91 bytes at 19200 baud: ends on and 0.21 ms off the ticks */
 	for (k = 0; k < ARRAY_SIZE(mo->dur); k++)
-		dur[k] = (6 + (k * 7919) % 44) * MS;
+		dur[k] = div_u64((12 + (k * 7919) % 80) * 10 * 1000000000ULL,
+				 19200);
 	/* the camera: which frames go out, and when */
 	for (k = 0; k < ARRAY_SIZE(mo->dur); k++) {
 		t = 5000 * MS + k * T;
