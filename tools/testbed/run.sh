@@ -238,6 +238,11 @@ check_job() {
 		guest_run attach-ov528 "$d/guest" --rate 115200 --overlay none \
 			--camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
 		;;
+	attach-pixy)
+		# and a Pixy: a metadata node over the line discipline
+		guest_run attach-pixy "$d/guest" --rate 19200 --overlay none \
+			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
+		;;
 	vc0706)
 		# a VC0706 camera powered up at 38400, moved to 115200
 		guest_run vc0706 "$d/guest" --rate 38400 \
