@@ -1,16 +1,26 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# v4l2-compliance with streaming (-s): every check it makes is a TAP test,
-# plus its totals: 0 failed and 0 warnings.
+# compliance.sh [SIZE [ADDR]]: v4l2-compliance with streaming (-s) on the
+# first sercam node (with ADDR: the node of the camera at that address on
+# a bus): every check it makes is a TAP test, plus its totals: 0 failed
+# and 0 warnings.
 size=${1:-160x160}
-dev=$(sercam_dev.sh) || { echo "1..0 # SKIP no sercam video node"; exit 0; }
+addr=$2
+if ! dev=$(sercam_dev.sh ${addr:+"$addr"}); then
+	[ -n "$addr" ] ||
+		{ echo "1..0 # SKIP no sercam video node"; exit 0; }
+	printf 'TAP version 13\n1..1\nnot ok 1 - no node for camera %s\n' "$addr"
+	exit 1
+fi
+out=/tmp/compliance$addr.txt
 # "default": the format the driver chose for this link, as an application
 # that sets none gets it
 [ "$size" = default ] ||
 	v4l2-ctl -d "$dev" --set-fmt-video=width=${size%x*},height=${size#*x},pixelformat=JPEG
-v4l2-compliance -d "$dev" -s 5 >/tmp/compliance.txt 2>&1
+v4l2-compliance -d "$dev" -s 5 >"$out" 2>&1
 rc=$?
 echo "TAP version 13"
+[ -z "$addr" ] || echo "# camera $addr: $dev"
 awk -v rc=$rc '
 	/^[ \t]*test .*: (OK|FAIL)/ {
 		line = $0; sub(/^[ \t]*/, "", line)
@@ -32,4 +42,4 @@ awk -v rc=$rc '
 		else
 			printf "not ok %d - totals: %s (exit %d)\n", n, total, rc
 		printf "1..%d\n", n
-	}' /tmp/compliance.txt
+	}' "$out"

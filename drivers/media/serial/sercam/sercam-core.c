@@ -80,12 +80,17 @@ static int sercam_hello_at(struct sercam_bus *bus, struct sercam_cam *cam,
 
 /*
  * Move the cameras to the bus's rate (max-speed, else the power-on rate);
- * stay at the found rate if that fails, and try again later.
+ * stay at the found rate if that fails, and try again later. A switch cut
+ * short leaves the cameras' rate unknown (the camera may have switched
+ * while the link went back), so a stream stopping does not end it: it
+ * waits for the switch (a second at worst, when the camera is silent).
+ * Only unbind and system sleep do, after which the cameras are looked for
+ * again anyway. The link is claimed.
  */
-static void sercam_bus_speed_up(struct sercam_bus *bus, struct sercam_cam *cam,
-				const struct sercam_stop *stop)
+static void sercam_bus_speed_up(struct sercam_bus *bus, struct sercam_cam *cam)
 {
 	const struct sercam_family_ops *ops = bus->family->ops;
+	const struct sercam_stop *stop = &bus->stop;
 	u32 found = sercam_link_baud(&bus->link);
 
 	if (!bus->target_baud || bus->target_baud == found || !ops->set_rate)
@@ -131,15 +136,17 @@ static void sercam_bus_keep_speed(struct sercam_bus *bus,
 	    sercam_link_claim(&bus->link, stop))
 		return;
 	if (time_after_eq(jiffies, bus->speedup_at))
-		sercam_bus_speed_up(bus, cam, stop);
+		sercam_bus_speed_up(bus, cam);
 	sercam_link_release(&bus->link);
 }
 
 /*
  * Find the rate @cam answers at: the current one, then the power-on rate,
- * then (@full) the family's list. A quick look (!@full) says hello once
- * per rate: it is what a lost camera costs its neighbours. Appends the
- * rates tried to @tried.
+ * then the bus's (max-speed: a camera this driver moved there keeps it
+ * until it loses power, across a reload of the driver or a reboot of the
+ * host), then (@full) the family's list. A quick look (!@full) says hello
+ * once per rate: it is what a lost camera costs its neighbours. Appends
+ * the rates tried to @tried.
  */
 static int sercam_bus_find_rate(struct sercam_bus *bus, struct sercam_cam *cam,
 				bool full, char *tried, size_t size,
@@ -153,6 +160,8 @@ static int sercam_bus_find_rate(struct sercam_bus *bus, struct sercam_cam *cam,
 	if (sercam_link_baud(&bus->link))
 		order[n++] = sercam_link_baud(&bus->link);
 	order[n++] = bus->poweron_baud;
+	if (bus->target_baud)
+		order[n++] = bus->target_baud;
 	for (; full && r && *r && n < ARRAY_SIZE(order); r++)
 		order[n++] = *r;
 
@@ -237,7 +246,7 @@ static int sercam_camera_look(struct sercam_camera *cam, char *tried,
 				   !sercam_bus_others_present(bus, cam),
 				   tried, size, stop);
 	if (!ret)
-		sercam_bus_speed_up(bus, to_sercam_cam(cam), stop);
+		sercam_bus_speed_up(bus, to_sercam_cam(cam));
 	else if (was)
 		/* the other cameras on the bus are still at the old rate */
 		sercam_link_set_baud_claimed(cam->link, was);
@@ -250,10 +259,10 @@ static int sercam_camera_look(struct sercam_camera *cam, char *tried,
  * @cam: the camera
  *
  * Tries the current rate, then the power-on rate (a camera that browned
- * out comes back at it), then, unless other cameras of the bus answer, the
- * family's other rates; then switches everyone to max-speed again. A
- * camera not found is absent: sercam_camera_ready() looks for it again
- * after a backoff.
+ * out comes back at it), then max-speed, then, unless other cameras of the
+ * bus answer, the family's other rates; then switches everyone to
+ * max-speed again. A camera not found is absent: sercam_camera_ready()
+ * looks for it again after a backoff.
  *
  * Context: the camera's capture (the link not claimed); ends early when
  * @cam->stop is set.
@@ -771,7 +780,7 @@ static void sercam_discover(struct sercam_bus *bus)
 	first = sercam_bus_find_first(bus, tried, sizeof(tried), addrs,
 				      sizeof(addrs));
 	if (first)
-		sercam_bus_speed_up(bus, first, &bus->stop);
+		sercam_bus_speed_up(bus, first);
 	sercam_link_release(&bus->link);
 	if (!first) {
 		if (sercam_stopped(&bus->stop))

@@ -171,6 +171,8 @@ enum sercam_stat {
  * @frame_us: the camera's own frame period when it tells it (its script
  *	decides), 0: derived from the mode and the link (G_PARM); written
  *	with WRITE_ONCE()
+ * @motion: the camera reports motion (sercam_camera_motion()): its node
+ *	takes subscriptions to V4L2_EVENT_MOTION_DET; set at probe
  * @priv: the family's per-camera state, freed with kfree() when the
  *	camera's last user is gone
  *
@@ -194,6 +196,7 @@ struct sercam_camera {
 	unsigned long retry_at;
 	unsigned int backoff_ms;
 	u32 frame_us;
+	bool motion;
 	void *priv;
 };
 
@@ -400,5 +403,6 @@ int sercam_camera_resync(struct sercam_camera *cam);
 int sercam_camera_ready(struct sercam_camera *cam,
 			const struct sercam_stop *stop);
 void sercam_camera_forget(struct sercam_camera *cam);
+void sercam_camera_motion(struct sercam_camera *cam);
 
 #endif /* _SERCAM_FAMILY_H */

@@ -663,13 +663,46 @@ static int sercam_log_status(struct file *file, void *fh)
 	return v4l2_ctrl_log_status(file, fh);
 }
 
+/* Motion reports kept per subscriber until read. */
+#define SERCAM_MOTION_EVENTS	8
+
 static int sercam_subscribe_event(struct v4l2_fh *fh,
 				  const struct v4l2_event_subscription *sub)
 {
+	struct sercam_cam *cam = video_get_drvdata(fh->vdev);
+
 	if (sub->type == V4L2_EVENT_SOURCE_CHANGE)
 		return v4l2_src_change_event_subscribe(fh, sub);
+	if (sub->type == V4L2_EVENT_MOTION_DET && cam->c.motion)
+		return v4l2_event_subscribe(fh, sub, SERCAM_MOTION_EVENTS,
+					    NULL);
 	return v4l2_ctrl_subscribe_event(fh, sub);
 }
+
+/**
+ * sercam_camera_motion() - the camera reported motion
+ * @c: the camera (with &sercam_camera.motion set)
+ *
+ * Queues V4L2_EVENT_MOTION_DET on the camera's node, with the sequence
+ * number the next buffer gets; the whole picture is its one region.
+ *
+ * Context: any process context, the family's receive path included.
+ */
+void sercam_camera_motion(struct sercam_camera *c)
+{
+	struct sercam_cam *cam = container_of(c, struct sercam_cam, c);
+	struct v4l2_event ev = {
+		.type = V4L2_EVENT_MOTION_DET,
+		.u.motion_det = {
+			.flags = V4L2_EVENT_MD_FL_HAVE_FRAME_SEQ,
+			.frame_sequence = READ_ONCE(cam->sequence),
+			.region_mask = 1,
+		},
+	};
+
+	v4l2_event_queue(&cam->vdev, &ev);
+}
+EXPORT_SYMBOL_GPL(sercam_camera_motion);
 
 static const struct v4l2_ioctl_ops sercam_video_ioctl_ops = {
 	.vidioc_querycap = sercam_querycap,

@@ -33,7 +33,9 @@ enum vc_cmd {
 	VC_READ_FBUF = 0x32,
 	VC_GET_FBUF_LEN = 0x34,
 	VC_FBUF_CTRL = 0x36,
+	VC_MOTION_CTRL = 0x37,
 	VC_MOTION = 0x39,
+	VC_COMM_MOTION = 0x42,
 };
 
 /* frame buffer control */

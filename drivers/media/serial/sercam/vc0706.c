@@ -14,10 +14,13 @@
  * The camera is found by scanning the rates (get version at each, 38400
  * first: its power-on rate), then moved to max-speed. A size change is
  * written to the camera's EEPROM and takes a reset, after which the
- * camera is at its power-on rate: it is looked for again.
+ * camera is at its power-on rate: it is looked for again. Motion the
+ * camera detects (V4L2_CID_DETECT_MD_MODE turns it on) is reported unasked
+ * and becomes V4L2_EVENT_MOTION_DET.
  *
  * Copyright (C) 2026 The sercam authors
  */
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mod_devicetable.h>
@@ -77,6 +80,11 @@ static const char *const vc_stat_names[] = {
  * @size: the image size code the camera uses, -1 when unknown
  * @ratio: the compression ratio it has, -1 when unknown
  * @want_ratio: the ratio the quality control wants (READ_ONCE)
+ * @want_motion: motion detection on (the control; READ_ONCE)
+ * @motion: what the camera has: 1 on, 0 off, -1 unknown
+ * @mwin: the last bytes no exchange awaited, newest lowest (the receive
+ *	path's, under the link's receive lock): a motion report between
+ *	replies
  * @chunk: the read size in use
  * @clean: clean frames since @chunk last changed
  * @verify: frames still to read twice
@@ -86,13 +94,17 @@ static const char *const vc_stat_names[] = {
  * @tail: the last chunk of a frame, rounded up to a multiple of 8: read
  *	here, so that the buffer is not written past the frame
  *
- * Everything but @want_ratio is under the link's claim.
+ * Everything but @want_ratio, @want_motion and @mwin is under the link's
+ * claim.
  */
 struct vc_cam {
 	u8 sn;
 	int size;
 	int ratio;
 	int want_ratio;
+	int want_motion;
+	int motion;
+	u64 mwin;
 	u32 chunk;
 	unsigned int clean;
 	unsigned int verify;
@@ -154,8 +166,10 @@ static int vc_xfer(struct sercam_camera *cam, const u8 *tx, size_t n, u8 cmd,
 	vc_rx_start(r, vc->sn, cmd, dst, dlen);
 	motion = r->motion;
 	ret = sercam_link_xfer_claimed(link, &x);
-	if (r->motion != motion)
-		sercam_fstat_add(cam, VC_STAT_MOTION, r->motion - motion);
+	for (; motion != r->motion; motion++) {
+		sercam_fstat_add(cam, VC_STAT_MOTION, 1);
+		sercam_camera_motion(cam);
+	}
 	switch (ret) {
 	case 0:
 	case -ECANCELED:
@@ -241,13 +255,37 @@ static int vc_set_rate(struct sercam_camera *cam, u32 baud,
 	return ret;
 }
 
+/*
+ * Bytes no exchange awaits: a motion report (76 sn 39 00 00) the camera
+ * sent between replies. Under the link's receive lock.
+ */
+static void vc_listen(void *ctx, const u8 *buf, size_t len, ktime_t t)
+{
+	struct sercam_camera *cam = ctx;
+	struct vc_cam *vc = cam->priv;
+	u64 report = (u64)VC_REPLY_START << 32 | (u64)vc->sn << 24 |
+		     VC_MOTION << 16;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		vc->mwin = (vc->mwin << 8 | buf[i]) & GENMASK_ULL(39, 0);
+		if (vc->mwin == report) {
+			sercam_fstat_add(cam, VC_STAT_MOTION, 1);
+			sercam_camera_motion(cam);
+		}
+	}
+}
+
 static int vc_cam_init(struct sercam_camera *cam)
 {
 	struct vc_cam *vc = cam->priv;
 
 	/* after a power cycle or reset: what the camera has is not known */
 	vc->ratio = -1;
+	vc->motion = -1;
 	vc->frozen = true;	/* resume first: harmless when not frozen */
+	/* the one camera on the line: what it says unasked is for us */
+	sercam_link_listen(cam->link, vc_listen, cam);
 	return 0;
 }
 
@@ -280,6 +318,29 @@ static int vc_sync_ratio(struct sercam_camera *cam,
 		return 0;
 	ret = vc_write(cam, vc_reg_ratio, want, stop);
 	vc->ratio = ret ? -1 : want;
+	return ret;
+}
+
+/*
+ * Motion detection as the control wants it, if the camera has another:
+ * reports on the UART (42 03 00 01 01), then detection on or off (37).
+ */
+static int vc_sync_motion(struct sercam_camera *cam,
+			  const struct sercam_stop *stop)
+{
+	static const u8 uart[] = { 0x00, 0x01, 0x01 };
+	struct vc_cam *vc = cam->priv;
+	u8 want = READ_ONCE(vc->want_motion);
+	struct vc_rx r = {};
+	int ret = 0;
+
+	if (vc->motion == want)
+		return 0;
+	if (want)
+		ret = vc_cmd(cam, VC_COMM_MOTION, uart, sizeof(uart), &r, stop);
+	if (!ret)
+		ret = vc_cmd(cam, VC_MOTION_CTRL, &want, 1, &r, stop);
+	vc->motion = ret ? -1 : want;
 	return ret;
 }
 
@@ -346,22 +407,34 @@ static int vc_s_ctrl(struct v4l2_ctrl *ctrl)
 {
 	struct sercam_camera *cam = ctrl->priv;
 	struct vc_cam *vc = cam->priv;
-	int old = READ_ONCE(vc->want_ratio);
-	int ret;
+	int *want, old, ret;
 
-	if (ctrl->id != V4L2_CID_JPEG_COMPRESSION_QUALITY)
+	switch (ctrl->id) {
+	case V4L2_CID_JPEG_COMPRESSION_QUALITY:
+		want = &vc->want_ratio;
+		old = READ_ONCE(*want);
+		WRITE_ONCE(*want, vc_quality_ratio(ctrl->val));
+		break;
+	case V4L2_CID_DETECT_MD_MODE:
+		want = &vc->want_motion;
+		old = READ_ONCE(*want);
+		WRITE_ONCE(*want, ctrl->val == V4L2_DETECT_MD_MODE_GLOBAL);
+		break;
+	default:
 		return -EINVAL;
-	WRITE_ONCE(vc->want_ratio, vc_quality_ratio(ctrl->val));
+	}
 	/* at once when the camera is there; else before its next frame */
 	if (!READ_ONCE(cam->present) && sercam_camera_ready(cam, &cam->gone))
 		return 0;
 	ret = sercam_link_claim(cam->link, &cam->gone);
 	if (!ret) {
 		ret = vc_sync_ratio(cam, &cam->gone);
+		if (!ret)
+			ret = vc_sync_motion(cam, &cam->gone);
 		sercam_link_release(cam->link);
 	}
 	if (ret) {
-		WRITE_ONCE(vc->want_ratio, old);
+		WRITE_ONCE(*want, old);
 		if (!vc_give_up(ret))
 			sercam_stat_inc(cam, SERCAM_STAT_CTRL_ERRORS);
 	}
@@ -375,14 +448,19 @@ static const struct v4l2_ctrl_ops vc_ctrl_ops = {
 static int vc_init_ctrls(struct sercam_camera *cam,
 			 struct v4l2_ctrl_handler *hdl)
 {
-	struct v4l2_ctrl *q;
+	struct v4l2_ctrl *q, *md;
 
 	/* quality 90: the ratio 0x3f, near the vendors' 0x35 default */
 	q = v4l2_ctrl_new_std(hdl, &vc_ctrl_ops,
 			      V4L2_CID_JPEG_COMPRESSION_QUALITY, 1, 100, 1, 90);
+	/* the camera detects motion in the whole picture, or not at all */
+	md = v4l2_ctrl_new_std_menu(hdl, &vc_ctrl_ops, V4L2_CID_DETECT_MD_MODE,
+				    V4L2_DETECT_MD_MODE_GLOBAL, 0,
+				    V4L2_DETECT_MD_MODE_DISABLED);
 	if (hdl->error)
 		return hdl->error;
 	q->priv = cam;
+	md->priv = cam;
 	return 0;
 }
 
@@ -540,6 +618,8 @@ static int vc_capture(struct sercam_camera *cam, struct sercam_frame *f)
 	}
 	ret = vc_sync_ratio(cam, &cam->stop);
 	if (!ret)
+		ret = vc_sync_motion(cam, &cam->stop);
+	if (!ret)
 		ret = vc_snapshot(cam, f, &broken);
 	sercam_link_release(cam->link);
 	vc_adapt(vc, broken);
@@ -585,6 +665,8 @@ static int vc_probe_cam(struct sercam_camera *cam)
 	vc->size = -1;
 	vc->ratio = -1;
 	vc->want_ratio = vc_quality_ratio(90);
+	vc->motion = -1;
+	cam->motion = true;
 	vc->chunk = VC_CHUNK_MAX;
 	return 0;
 }
