@@ -54,6 +54,28 @@
 #define SERCAM_VB2_WAIT_OPS
 #endif
 
+/*
+ * 6.6: a line discipline's receive_buf() takes its flags as const u8 * and
+ * a size_t count (before: const char * and int).
+ */
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#define SERCAM_LDISC_FP		u8
+#define SERCAM_LDISC_COUNT	size_t
+#else
+#define SERCAM_LDISC_FP		char
+#define SERCAM_LDISC_COUNT	int
+#endif
+
+/*
+ * 6.11: platform_driver.remove returns void; from 6.3 (and in Debian's
+ * 6.1) the void one was .remove_new.
+ */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#define SERCAM_PLATFORM_REMOVE	remove
+#else
+#define SERCAM_PLATFORM_REMOVE	remove_new
+#endif
+
 /* 6.2: KUnit gained KUNIT_EXPECT_MEMEQ (it dumps both buffers on failure). */
 #if defined(KUNIT_EXPECT_EQ) && !defined(KUNIT_EXPECT_MEMEQ)
 #define KUNIT_EXPECT_MEMEQ(test, left, right, size)	\

@@ -50,12 +50,15 @@ def run(cmd, **kw):
 
 
 def build_dtb(work, overlay, rate):
-    """Board DTB without stdout-path, with the camera overlay merged."""
+    """Board DTB without stdout-path, with the camera overlay merged
+    (overlay "none": no camera node, the PL011 is a plain tty)."""
     board = os.path.join(work, "virt.dtb")
     run(["qemu-system-aarch64", "-M", "virt,dumpdtb=" + board, *MACHINE[2:],
          "-display", "none"], stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     run(["fdtput", "-d", board, "/chosen", "stdout-path"])
+    if overlay == "none":
+        return board
     dtbo = os.path.join(work, "overlay.dtbo")
     if rate:
         # the camera's power-on rate for this run
@@ -164,7 +167,8 @@ def main():
     ap.add_argument("--rootfs", required=True, help="ext4 image of the guest userspace")
     ap.add_argument("--busybox", required=True)
     ap.add_argument("--payload", required=True, help="tree copied into the initramfs")
-    ap.add_argument("--overlay", default=os.path.join(TOP, "dts", "qemu-virt-sercam.dtso"))
+    ap.add_argument("--overlay", default=os.path.join(TOP, "dts", "qemu-virt-sercam.dtso"),
+                    help='the camera overlay; "none": no camera node (sercam-attach)')
     ap.add_argument("--plan", required=True)
     ap.add_argument("--out", required=True, help="results directory")
     ap.add_argument("--camemu", required=True)

@@ -44,6 +44,8 @@ build_tools() {
 	"${CROSS_COMPILE}gcc" -O2 -Wall -Wextra -Werror --sysroot="$rootfs/rootfs" \
 		-I"$SERCAM_TOP/include/uapi" -o "$SERCAM_BUILD/selftests/pixy-objects" \
 		"$SERCAM_TOP/tools/examples/pixy-objects.c"
+	make -s -C "$SERCAM_TOP/tools/sercam-attach" O="$SERCAM_BUILD/sercam-attach" \
+		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" >&2
 }
 
 # The tree the guest's initramfs carries: modules, tests, plans.
@@ -61,6 +63,8 @@ build_payload() {
 	cp "$tb/guest/run-plan.sh" "$p/sercam/"
 	cp -r "$tb/plans" "$p/sercam/plans"
 	cp -r "$SERCAM_BUILD/selftests/." "$p/sercam/tests/"
+	mkdir -p "$p/sercam/bin"
+	cp "$SERCAM_BUILD/sercam-attach/sercam-attach" "$p/sercam/bin/"
 }
 
 # guest_cmd PLAN OUTDIR [guest.py options]: the command that boots the guest
@@ -223,6 +227,23 @@ check_job() {
 			--overlay "$SERCAM_TOP/dts/qemu-virt-openmv.dtso" \
 			--camemu-arg=--family --camemu-arg=omvp >/dev/null 2>&1
 		;;
+	attach)
+		# no camera node in the devicetree: the PL011 is a plain tty
+		# (ttyAMA0) that sercam-attach attaches the SXH485 to
+		guest_run attach "$d/guest" --rate 115200 --overlay none \
+			>/dev/null 2>&1
+		;;
+	attach-ov528)
+		# and an OV528 the same way (not in make check: the OV528's
+		# own guest covers the family)
+		guest_run attach-ov528 "$d/guest" --rate 115200 --overlay none \
+			--camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
+		;;
+	attach-pixy)
+		# and a Pixy: a metadata node over the line discipline
+		guest_run attach-pixy "$d/guest" --rate 19200 --overlay none \
+			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
+		;;
 	vc0706)
 		# a VC0706 camera powered up at 38400, moved to 115200
 		guest_run vc0706 "$d/guest" --rate 38400 \
@@ -274,7 +295,7 @@ check)
 	# emulator's clocks: both lanes take them in turn, at the same
 	# priority, once the main guest is done; longest first.
 	printf '%s\n' badconfig rs485 pm >"$queue.beside"
-	printf '%s\n' ov528 openmv vc0706 pixy stream-jpeg ov528-bus stream-length \
+	printf '%s\n' ov528 openmv vc0706 pixy attach stream-jpeg ov528-bus stream-length \
 		stream-markers >"$queue.after"
 	# held while the main guest runs
 	exec 9>"$queue.main"
@@ -360,6 +381,11 @@ plan)
 	# for development: one plan, e.g. run.sh plan check --rate 230400
 	plan=${2:?which plan}
 	shift 2
+	# the attach plans boot without a camera node: sercam-attach makes it
+	# (an --overlay given after this one wins)
+	case $plan in
+	attach*) set -- --overlay none "$@" ;;
+	esac
 	guest_run "$plan" "$SERCAM_BUILD/plan-$plan/guest" "$@"
 	python3 "$tb/verdict.py" "$SERCAM_BUILD/plan-$plan"
 	;;

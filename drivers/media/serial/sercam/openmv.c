@@ -1029,8 +1029,15 @@ static const u32 omv_rates[] = {
 	921600, 115200, 0
 };
 
+/* what sercam-attach may set besides the common properties */
+static const struct sercam_prop omv_props[] = {
+	{ "openmv,max-frame-size", SERCAM_PROP_U32 },
+	{ }
+};
+
 static const struct sercam_family omv_family = {
 	.name = "OpenMV",
+	.short_name = "openmv",
 	.owner = THIS_MODULE,
 	.ops = &omv_ops,
 	.buf_type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
@@ -1040,6 +1047,7 @@ static const struct sercam_family omv_family = {
 	.rates = omv_rates,
 	.default_baud = 921600,
 	.stat_names = omv_stat_names,
+	.props = omv_props,
 };
 
 static int omv_probe(struct serdev_device *serdev)
@@ -1071,13 +1079,13 @@ static struct serdev_device_driver omv_driver = {
 static int __init omv_init(void)
 {
 	omv_crc_init();
-	return serdev_device_driver_register(&omv_driver);
+	return sercam_driver_register(&omv_driver, &omv_family);
 }
 module_init(omv_init);
 
 static void __exit omv_exit(void)
 {
-	serdev_device_driver_unregister(&omv_driver);
+	sercam_driver_unregister(&omv_driver, &omv_family);
 }
 module_exit(omv_exit);
 

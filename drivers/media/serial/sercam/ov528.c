@@ -918,8 +918,15 @@ static const u32 ov528_max_rates[] = {
 	9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 0
 };
 
+/* what sercam-attach may set besides the common properties */
+static const struct sercam_prop ov528_props[] = {
+	{ "ovti,turnaround-ms", SERCAM_PROP_U32 },
+	{ }
+};
+
 static const struct sercam_family ov528_family = {
 	.name = "OV528",
+	.short_name = "ov528",
 	.owner = THIS_MODULE,
 	.ops = &ov528_ops,
 	.buf_type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
@@ -933,6 +940,7 @@ static const struct sercam_family ov528_family = {
 	.addr_max = OV528_ADDR_MAX,
 	.addr_default = 0,
 	.stat_names = ov528_stat_names,
+	.props = ov528_props,
 };
 
 static int ov528_probe(struct serdev_device *serdev)
@@ -960,7 +968,7 @@ static struct serdev_device_driver ov528_driver = {
 	.probe = ov528_probe,
 	.remove = ov528_remove,
 };
-module_serdev_device_driver(ov528_driver);
+module_sercam_driver(ov528_driver, ov528_family);
 
 MODULE_AUTHOR("The sercam authors");
 MODULE_DESCRIPTION("OV528 serial-bridge cameras (V8, C328, uCAM) as V4L2 devices");

@@ -365,6 +365,7 @@ static const struct sercam_family_ops pixy_ops = {
 
 static const struct sercam_family pixy_family = {
 	.name = "Pixy",
+	.short_name = "pixy",
 	.owner = THIS_MODULE,
 	.ops = &pixy_ops,
 	.buf_type = V4L2_BUF_TYPE_META_CAPTURE,
@@ -401,7 +402,7 @@ static struct serdev_device_driver pixy_driver = {
 	.probe = pixy_probe,
 	.remove = pixy_remove,
 };
-module_serdev_device_driver(pixy_driver);
+module_sercam_driver(pixy_driver, pixy_family);
 
 MODULE_AUTHOR("The sercam authors");
 MODULE_DESCRIPTION("Pixy (CMUcam5) object trackers as V4L2 metadata capture devices");

@@ -3,7 +3,8 @@
  * sercam - serial cameras as V4L2 devices: the framework
  *
  * What every family shares, between its serdev driver and the layers: read
- * the bus's description (devicetree, or a software node), power the
+ * the bus's description (devicetree, or the software node of a tty
+ * attached from user space), power the
  * cameras, open the link, find the rate they answer at, switch them to
  * max-speed, and give each camera a video node. A family's probe calls
  * sercam_serdev_probe() with its &struct sercam_family, as a GNSS
@@ -11,11 +12,14 @@
  *
  * Copyright (C) 2026 The sercam authors
  */
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/gpio/consumer.h>
 #include <linux/kernel.h>
+#include <linux/kmod.h>
+#include <linux/list.h>
 #include <linux/module.h>
 #include <linux/pm_runtime.h>
 #include <linux/property.h>
@@ -954,20 +958,27 @@ static void sercam_destroy_wq(void *wq)
 }
 
 /**
- * sercam_serdev_probe() - probe a bus of cameras of one family
- * @serdev: the serdev device (the camera's, or the bus's, node)
+ * sercam_bus_probe() - probe a bus of cameras of one family
+ * @dev: the bus's device: its firmware node (devicetree, or the software
+ *	node of an attached tty) describes the bus; its drvdata becomes the
+ *	link
  * @family: the family the cameras speak
+ * @link_open: sets up the link over the backend (sercam_link_init()) and
+ *	opens the line; undone by devm actions on @dev
+ * @backend: the backend's state, for @link_open
  *
- * Reads the description, opens the UART, finds the cameras and registers
- * a video node for each camera that answers.
+ * Reads the description, opens the line, registers a video node for each
+ * camera and finds the cameras in the background. Called by
+ * sercam_serdev_probe() and by the tty line discipline's device.
  *
- * Context: a family's serdev probe.
+ * Context: probe of @dev.
  * Return: 0, or a negative errno (with the cause in the kernel log).
  */
-int sercam_serdev_probe(struct serdev_device *serdev,
-			const struct sercam_family *family)
+int sercam_bus_probe(struct device *dev, const struct sercam_family *family,
+		     int (*link_open)(struct sercam_link *link,
+				      struct device *dev, void *backend),
+		     void *backend)
 {
-	struct device *dev = &serdev->dev;
 	struct sercam_bus *bus;
 	unsigned int i;
 	int ret;
@@ -992,10 +1003,11 @@ int sercam_serdev_probe(struct serdev_device *serdev,
 	ret = devm_add_action_or_reset(dev, sercam_bus_power_off_action, bus);
 	if (ret)
 		return ret;
-	ret = sercam_link_serdev_open(&bus->link, serdev);
+	/* the drvdata is the link's; the bus is found from it */
+	dev_set_drvdata(dev, &bus->link);
+	ret = link_open(&bus->link, dev, backend);
 	if (ret)
 		return ret;
-	/* the drvdata is the link's; the bus is found from it */
 
 	ret = sercam_parse_bus(bus);
 	if (ret)
@@ -1034,6 +1046,55 @@ err_put_cams:
 	sercam_put_cams(bus);
 	return ret;
 }
+
+/**
+ * sercam_bus_remove() - remove a bus of cameras (unbind, detach)
+ * @dev: the bus's device
+ *
+ * Open file handles stay valid and see -ENODEV; the family is not called
+ * again for these cameras.
+ *
+ * Context: remove of @dev.
+ */
+void sercam_bus_remove(struct device *dev)
+{
+	struct sercam_bus *bus = sercam_dev_bus(dev);
+	unsigned int i;
+
+	for (i = 0; i < bus->num_cams; i++) {
+		WRITE_ONCE(bus->cams[i]->c.gone.stop, true);
+		sercam_link_cancel(&bus->link, &bus->cams[i]->c.gone);
+	}
+	sercam_bus_stop_discovery(bus);
+	for (i = bus->num_cams; i--; )
+		sercam_cam_unregister(bus->cams[i]);
+	debugfs_remove_recursive(bus->debugfs);
+	sercam_put_cams(bus);
+}
+
+static int sercam_serdev_link_open(struct sercam_link *link,
+				   struct device *dev, void *serdev)
+{
+	return sercam_link_serdev_open(link, serdev);
+}
+
+/**
+ * sercam_serdev_probe() - probe a bus of cameras of one family
+ * @serdev: the serdev device (the camera's, or the bus's, node)
+ * @family: the family the cameras speak
+ *
+ * Reads the description, opens the UART, finds the cameras and registers
+ * a video node for each camera (sercam_bus_probe()).
+ *
+ * Context: a family's serdev probe.
+ * Return: 0, or a negative errno (with the cause in the kernel log).
+ */
+int sercam_serdev_probe(struct serdev_device *serdev,
+			const struct sercam_family *family)
+{
+	return sercam_bus_probe(&serdev->dev, family, sercam_serdev_link_open,
+				serdev);
+}
 EXPORT_SYMBOL_GPL(sercam_serdev_probe);
 
 /**
@@ -1047,31 +1108,154 @@ EXPORT_SYMBOL_GPL(sercam_serdev_probe);
  */
 void sercam_serdev_remove(struct serdev_device *serdev)
 {
-	struct sercam_link *link = serdev_device_get_drvdata(serdev);
-	struct sercam_bus *bus = container_of(link, struct sercam_bus, link);
-	unsigned int i;
-
-	for (i = 0; i < bus->num_cams; i++) {
-		WRITE_ONCE(bus->cams[i]->c.gone.stop, true);
-		sercam_link_cancel(&bus->link, &bus->cams[i]->c.gone);
-	}
-	sercam_bus_stop_discovery(bus);
-	for (i = bus->num_cams; i--; )
-		sercam_cam_unregister(bus->cams[i]);
-	debugfs_remove_recursive(bus->debugfs);
-	sercam_put_cams(bus);
+	sercam_bus_remove(&serdev->dev);
 }
 EXPORT_SYMBOL_GPL(sercam_serdev_remove);
 
+/* --- the families, by name (sercam-attach) -------------------------------- */
+
+/**
+ * struct sercam_family_entry - a family that registered itself
+ * @list: entry in sercam_families
+ * @family: the family
+ */
+struct sercam_family_entry {
+	struct list_head list;
+	const struct sercam_family *family;
+};
+
+/* the loaded families, for attaching a tty by name */
+static LIST_HEAD(sercam_families);
+static DEFINE_MUTEX(sercam_families_lock);
+
+/**
+ * __sercam_driver_register() - register a family and its serdev driver
+ * @drv: the family's serdev driver
+ * @family: the family; &sercam_family.short_name names it for
+ *	sercam-attach
+ * @owner: the family's module
+ *
+ * Use sercam_driver_register() or module_sercam_driver().
+ *
+ * Context: the family's module init.
+ * Return: 0, or a negative errno.
+ */
+int __sercam_driver_register(struct serdev_device_driver *drv,
+			     const struct sercam_family *family,
+			     struct module *owner)
+{
+	struct sercam_family_entry *e;
+	int ret;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->family = family;
+	mutex_lock(&sercam_families_lock);
+	list_add_tail(&e->list, &sercam_families);
+	mutex_unlock(&sercam_families_lock);
+	ret = __serdev_device_driver_register(drv, owner);
+	if (ret)
+		sercam_driver_unregister(NULL, family);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__sercam_driver_register);
+
+/**
+ * sercam_driver_unregister() - undo __sercam_driver_register()
+ * @drv: the family's serdev driver, or NULL (the family alone)
+ * @family: the family
+ *
+ * Context: the family's module exit; no tty is attached to the family (each
+ * holds a reference to its module).
+ */
+void sercam_driver_unregister(struct serdev_device_driver *drv,
+			      const struct sercam_family *family)
+{
+	struct sercam_family_entry *e, *tmp;
+
+	if (drv)
+		serdev_device_driver_unregister(drv);
+	mutex_lock(&sercam_families_lock);
+	list_for_each_entry_safe(e, tmp, &sercam_families, list) {
+		if (e->family == family) {
+			list_del(&e->list);
+			kfree(e);
+		}
+	}
+	mutex_unlock(&sercam_families_lock);
+}
+EXPORT_SYMBOL_GPL(sercam_driver_unregister);
+
+static const struct sercam_family *sercam_family_find(const char *name)
+{
+	struct sercam_family_entry *e;
+	const struct sercam_family *f = NULL;
+
+	mutex_lock(&sercam_families_lock);
+	list_for_each_entry(e, &sercam_families, list) {
+		if (e->family->short_name &&
+		    !strcmp(e->family->short_name, name) &&
+		    try_module_get(e->family->owner)) {
+			f = e->family;
+			break;
+		}
+	}
+	mutex_unlock(&sercam_families_lock);
+	return f;
+}
+
+/**
+ * sercam_family_get() - find a family by its short name
+ * @name: the short name (sxh485, ov528, ...): lower-case letters, digits,
+ *	'-' and '_'
+ *
+ * Loads the family's module (sercam-<name>) if it is not loaded.
+ *
+ * Context: process context.
+ * Return: the family, its module held (sercam_family_put()), or NULL.
+ */
+const struct sercam_family *sercam_family_get(const char *name)
+{
+	const struct sercam_family *f;
+	const char *c;
+
+	if (!*name)
+		return NULL;
+	for (c = name; *c; c++)
+		if (!islower(*c) && !isdigit(*c) && *c != '-' && *c != '_')
+			return NULL;
+	f = sercam_family_find(name);
+	if (f)
+		return f;
+	request_module("sercam-%s", name);
+	return sercam_family_find(name);
+}
+
+/**
+ * sercam_family_put() - release a family sercam_family_get() found
+ * @family: the family
+ */
+void sercam_family_put(const struct sercam_family *family)
+{
+	module_put(family->owner);
+}
+
 static int __init sercam_init(void)
 {
+	int ret;
+
 	sercam_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	return 0;
+	ret = sercam_tty_init();
+	if (ret)
+		debugfs_remove_recursive(sercam_debugfs_root);
+	return ret;
 }
 module_init(sercam_init);
 
 static void __exit sercam_exit(void)
 {
+	sercam_tty_exit();
 	debugfs_remove_recursive(sercam_debugfs_root);
 }
 module_exit(sercam_exit);

@@ -14,10 +14,12 @@
  *                                cancellation; serdev or a tty below it.
  *
  * The framework (sercam-core.c) ties them together at probe: it reads the
- * devicetree (or software node), opens the link, finds the cameras' rate
- * and registers a node per camera. A family is a serdev driver of its own
- * that hands its &struct sercam_family to sercam_serdev_probe(); this
- * header and sercam-link.h are all it may use.
+ * devicetree (or the software node sercam-attach's properties became),
+ * opens the link, finds the cameras' rate and registers a node per camera.
+ * A family is a serdev driver of its own that hands its &struct
+ * sercam_family to sercam_serdev_probe(), and registers it with
+ * module_sercam_driver() so that a tty can be attached to it by name
+ * (sercam-tty.c); this header and sercam-link.h are all it may use.
  *
  * Copyright (C) 2026 The sercam authors
  */
@@ -34,6 +36,7 @@ struct dentry;
 struct fwnode_handle;
 struct module;
 struct serdev_device;
+struct serdev_device_driver;
 struct v4l2_ctrl_handler;
 
 #define SERCAM_MAX_MODES	8
@@ -284,8 +287,40 @@ struct sercam_family_ops {
 };
 
 /**
+ * enum sercam_prop_type - what a family's own property holds
+ * @SERCAM_PROP_U32: one u32
+ * @SERCAM_PROP_U32_ARRAY: one or more u32s
+ * @SERCAM_PROP_STRING: a string
+ * @SERCAM_PROP_BOOL: a flag (present or absent)
+ */
+enum sercam_prop_type {
+	SERCAM_PROP_U32,
+	SERCAM_PROP_U32_ARRAY,
+	SERCAM_PROP_STRING,
+	SERCAM_PROP_BOOL,
+};
+
+/**
+ * struct sercam_prop - a property a family reads, besides the common ones
+ * @name: its name, as in the family's devicetree binding
+ * @type: what it holds
+ *
+ * A software node does not check what a property holds against what its
+ * reader asks for, as a devicetree does: sercam-attach's text values are
+ * turned into the type given here, and names not listed are refused. The
+ * common properties (current-speed, max-speed, reg, &sercam_family.addr_prop
+ * and &sercam_family.modes_prop) need no entry.
+ */
+struct sercam_prop {
+	const char *name;
+	enum sercam_prop_type type;
+};
+
+/**
  * struct sercam_family - a camera family: its node, its link policy, its ops
  * @name: family name, as shown to users
+ * @short_name: the name sercam-attach knows the family by, lower case; its
+ *	module is sercam-<short_name>
  * @owner: the family's module (held while a node is open)
  * @ops: the operations
  * @buf_type: V4L2_BUF_TYPE_VIDEO_CAPTURE or V4L2_BUF_TYPE_META_CAPTURE
@@ -313,9 +348,12 @@ struct sercam_family_ops {
  * @addr_default: address of a lone camera without @addr_prop
  * @stat_names: names of the family's own counters (&sercam_camera.fstats),
  *	NULL-terminated, at most %SERCAM_MAX_FSTATS; may be NULL
+ * @props: the family's own properties, ended by an entry without a name;
+ *	NULL: none
  */
 struct sercam_family {
 	const char *name;
+	const char *short_name;
 	struct module *owner;
 	const struct sercam_family_ops *ops;
 	u32 buf_type;
@@ -333,11 +371,32 @@ struct sercam_family {
 	u8 addr_max;
 	u8 addr_default;
 	const char *const *stat_names;
+	const struct sercam_prop *props;
 };
 
 int sercam_serdev_probe(struct serdev_device *serdev,
 			const struct sercam_family *family);
 void sercam_serdev_remove(struct serdev_device *serdev);
+
+int __sercam_driver_register(struct serdev_device_driver *drv,
+			     const struct sercam_family *family,
+			     struct module *owner);
+void sercam_driver_unregister(struct serdev_device_driver *drv,
+			      const struct sercam_family *family);
+#define sercam_driver_register(drv, family) \
+	__sercam_driver_register(drv, family, THIS_MODULE)
+
+/**
+ * module_sercam_driver() - a family module's init and exit
+ * @__drv: the family's &struct serdev_device_driver
+ * @__family: its &struct sercam_family
+ *
+ * Registers the serdev driver (devicetree cameras) and the family (cameras
+ * attached to a tty by name), in place of module_serdev_device_driver().
+ */
+#define module_sercam_driver(__drv, __family) \
+	module_driver(__drv, sercam_driver_register, \
+		      sercam_driver_unregister, &(__family))
 /* a family's serdev driver's .pm: runtime PM and system sleep of the bus */
 extern const struct dev_pm_ops sercam_pm_ops;
 int sercam_camera_resync(struct sercam_camera *cam);

@@ -36,7 +36,8 @@ struct regulator;
 
 /**
  * struct sercam_bus - one line and the cameras on it
- * @dev: the device (serdev) the bus belongs to
+ * @dev: the device the bus belongs to: the serdev device, or the device of
+ *	an attached tty (sercam-tty.c)
  * @link: the line
  * @family: protocol the cameras speak
  * @wq: ordered workqueue of the bus: captures, camera discovery, idling;
@@ -166,6 +167,19 @@ struct sercam_cam {
 	u32 sequence;
 	struct dentry *debugfs;
 };
+
+/* sercam-core.c: the bus, whatever its link */
+int sercam_bus_probe(struct device *dev, const struct sercam_family *family,
+		     int (*link_open)(struct sercam_link *link,
+				      struct device *dev, void *backend),
+		     void *backend);
+void sercam_bus_remove(struct device *dev);
+const struct sercam_family *sercam_family_get(const char *name);
+void sercam_family_put(const struct sercam_family *family);
+
+/* sercam-tty.c: the tty line discipline and its devices */
+int sercam_tty_init(void);
+void sercam_tty_exit(void);
 
 /* sercam-v4l2.c: the V4L2 face */
 struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr,

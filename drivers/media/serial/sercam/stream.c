@@ -275,8 +275,18 @@ static const struct sercam_family_ops stream_ops = {
 	.stream_off = stream_off,
 };
 
+/* what sercam-attach may set besides the common properties */
+static const struct sercam_prop stream_props[] = {
+	{ "openmv,framing", SERCAM_PROP_STRING },
+	{ "openmv,start-marker", SERCAM_PROP_STRING },
+	{ "openmv,end-marker", SERCAM_PROP_STRING },
+	{ "openmv,max-frame-size", SERCAM_PROP_U32 },
+	{ }
+};
+
 static const struct sercam_family stream_family = {
 	.name = "JPEG stream",
+	.short_name = "stream",
 	.owner = THIS_MODULE,
 	.ops = &stream_ops,
 	.buf_type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
@@ -285,6 +295,7 @@ static const struct sercam_family stream_family = {
 	.modes = stream_modes,
 	.num_modes = ARRAY_SIZE(stream_modes),
 	.stat_names = stream_stat_names,
+	.props = stream_props,
 };
 
 static int stream_probe(struct serdev_device *serdev)
@@ -312,7 +323,7 @@ static struct serdev_device_driver stream_driver = {
 	.probe = stream_probe,
 	.remove = stream_remove,
 };
-module_serdev_device_driver(stream_driver);
+module_sercam_driver(stream_driver, stream_family);
 
 MODULE_AUTHOR("The sercam authors");
 MODULE_DESCRIPTION("Cameras that stream JPEG frames unasked (OpenMV scripts) as V4L2 capture devices");

@@ -954,8 +954,15 @@ static const struct sercam_family_ops sxh485_ops = {
 	.idle = sxh485_idle,
 };
 
+/* what sercam-attach may set besides the common properties */
+static const struct sercam_prop sxh485_props[] = {
+	{ "sxh,transfer", SERCAM_PROP_STRING },
+	{ }
+};
+
 static const struct sercam_family sxh485_family = {
 	.name = "SXH485",
+	.short_name = "sxh485",
 	.owner = THIS_MODULE,
 	.ops = &sxh485_ops,
 	.buf_type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
@@ -968,6 +975,7 @@ static const struct sercam_family sxh485_family = {
 	.addr_min = 1,
 	.addr_max = 254,
 	.addr_default = SXH485_ADDR_DEFAULT,
+	.props = sxh485_props,
 };
 
 static int sxh485_probe(struct serdev_device *serdev)
@@ -995,7 +1003,7 @@ static struct serdev_device_driver sxh485_driver = {
 	.probe = sxh485_probe,
 	.remove = sxh485_remove,
 };
-module_serdev_device_driver(sxh485_driver);
+module_sercam_driver(sxh485_driver, sxh485_family);
 
 MODULE_AUTHOR("The sercam authors");
 MODULE_DESCRIPTION("SXH485 serial JPEG cameras as V4L2 capture devices");

@@ -704,8 +704,15 @@ static const u32 vc_max_rates[] = {
 	9600, 19200, 38400, 57600, 115200, 0
 };
 
+/* what sercam-attach may set besides the common properties */
+static const struct sercam_prop vc_props[] = {
+	{ "vimicro,serial-number", SERCAM_PROP_U32 },
+	{ }
+};
+
 static const struct sercam_family vc_family = {
 	.name = "VC0706",
+	.short_name = "vc0706",
 	.owner = THIS_MODULE,
 	.ops = &vc_ops,
 	.buf_type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
@@ -715,6 +722,7 @@ static const struct sercam_family vc_family = {
 	.max_rates = vc_max_rates,
 	.default_baud = 38400,
 	.stat_names = vc_stat_names,
+	.props = vc_props,
 };
 
 static int vc_probe(struct serdev_device *serdev)
@@ -742,7 +750,7 @@ static struct serdev_device_driver vc_driver = {
 	.probe = vc_probe,
 	.remove = vc_remove,
 };
-module_serdev_device_driver(vc_driver);
+module_sercam_driver(vc_driver, vc_family);
 
 MODULE_AUTHOR("The sercam authors");
 MODULE_DESCRIPTION("VC0706 serial JPEG cameras (Adafruit, LinkSprite, Grove) as V4L2 devices");
