@@ -372,10 +372,11 @@ static s64 px_next(const struct pixy_clock *c, u32 period, u64 *at)
  * the bytes since): the newest detected by then, at once, or else the
  * next one, on its tick. Measured times come late by the host's latency,
  * which varies: they only confirm that prediction (from a quarter of a
- * period early to half a period late), give the phase (the first frame
+ * period early to half a period late, a whole one when the line was busy),
+ * give the phase (the first frame
  * that starts on an idle line, then the earliest of those that come on
  * their tick: latency only ever adds), and stand in for it when something
- * else happened (a silence: the nearest tick). Until a frame starts on an
+ * else happened (a silence: the last tick before). Until a frame starts on an
  * idle line the phase is a guess (the first frame's start) and a count
  * may be one off; so may one seen more than half a period late.
  *
@@ -397,7 +398,13 @@ u32 pixy_clock_step(struct pixy_clock *c, u64 start, u32 period)
 	if (c->locked) {
 		now = px_next(c, period, &want);
 		r = (s64)(start - want);
-		if (r > -(s64)(period / 4) && r < (s64)(period / 2)) {
+		/*
+		 * Late by up to half a period on an idle line, a whole one on
+		 * a busy line (only a silence of a frame's time, the camera
+		 * stalled or unplugged, makes that one wrong).
+		 */
+		if (r > -(s64)(period / 4) &&
+		    r < (s64)(want == c->end ? period : period / 2)) {
 			if (want != c->end) {
 				/* on its tick: how late it is tells the phase */
 				c->phase += r < 0 ? r : div_s64(r, 4);
@@ -408,11 +415,27 @@ u32 pixy_clock_step(struct pixy_clock *c, u64 start, u32 period)
 		}
 	}
 	/* not locked yet, or not what the camera would do */
-	if (start > c->end + period / 4) {
-		/* the line was idle: detected as it started */
+	if (c->locked && start > c->end + period / 4) {
+		/*
+		 * Later than foreseen: a silence (the camera stalled or was
+		 * unplugged), or a host very late. Latency only adds, so the
+		 * frame was detected at the last tick before it was seen,
+		 * and says nothing of the phase unless it came just before
+		 * a tick (then the phase was late).
+		 */
 		now = px_ticks(c, start, period, true);
 		r = (s64)(start - c->phase) - now * period;
-		c->phase += !c->locked || r < 0 ? r : div_s64(r, 4);
+		if (r < 0 && r > -(s64)(period / 4))
+			c->phase += r;	/* near a tick, early: the phase was late */
+		else
+			now = px_ticks(c, start, period, false);
+		now = max(now, prev + 1);
+		c->start = c->phase + now * period;
+	} else if (start > c->end + period / 4) {
+		/* the line was idle: detected as it started; the phase */
+		now = px_ticks(c, start, period, true);
+		r = (s64)(start - c->phase) - now * period;
+		c->phase += r;
 		c->locked = true;
 		c->start = c->phase + now * period;
 	} else {

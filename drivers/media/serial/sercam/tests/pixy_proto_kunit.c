@@ -413,9 +413,9 @@ static void clock(struct kunit *test)
 	struct pixy_clock c = {};
 
 	/* idle line, seen up to 9 ms late: every frame; then one missing */
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1000 * MS, T), 1);
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1001 * MS, T), 1);
 	c.end = c.start + 8 * MS;
-	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1029 * MS, T), 1);
+	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1021 * MS, T), 1);
 	KUNIT_EXPECT_TRUE(test, c.locked);
 	c.end = c.start + 8 * MS;
 	KUNIT_EXPECT_EQ(test, pixy_clock_step(&c, 1062 * MS, T), 2);
@@ -454,7 +454,7 @@ static void clock(struct kunit *test)
  * The frame clock against a model of the camera (pixy.md): a frame every
  * 20 ms, sent at once on a free line, else the newest one goes when the
  * line frees and the ones between are dropped. Frames of 6 to 47 ms, seen
- * 0 to 4 ms late and now and then 9 ms: every count is the number of
+ * 0 to 4 ms late and now and then 9 or 15 ms: every count is the number of
  * ticks between two frames sent, once a frame has started on an idle line.
  */
 static void clock_model(struct kunit *test)
@@ -494,11 +494,12 @@ static void clock_model(struct kunit *test)
 			pending = k;
 		}
 	}
-	/* the host: each seen 0 to 4 ms late, every 17th 9 ms late */
+	/* the host: each seen 0 to 4 ms late, every 17th 9, every 41st 15 */
 	for (i = 0; i < nsent; i++) {
 		was = c.locked;
 		n = pixy_clock_step(&c, start[i] +
-				    (i % 17 ? (i * 7) % 5 : 9) * MS, T);
+				    (i % 41 != 20 ? i % 17 ? (i * 7) % 5 : 9 : 15) *
+				    MS, T);
 		c.end = c.start + dur[tick[i]];
 		if (i && was) {
 			steps++;
