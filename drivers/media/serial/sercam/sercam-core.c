@@ -1241,24 +1241,23 @@ void sercam_family_put(const struct sercam_family *family)
 	module_put(family->owner);
 }
 
-static int __init sercam_init(void)
+/**
+ * sercam_core_init() - the framework's part of loading sercam.ko
+ *
+ * Called by the module's init (sercam-tty.c, the top of the module).
+ */
+void __init sercam_core_init(void)
 {
-	int ret;
-
 	sercam_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	ret = sercam_tty_init();
-	if (ret)
-		debugfs_remove_recursive(sercam_debugfs_root);
-	return ret;
 }
-module_init(sercam_init);
 
-static void __exit sercam_exit(void)
+/**
+ * sercam_core_exit() - undo sercam_core_init()
+ */
+void sercam_core_exit(void)
 {
-	sercam_tty_exit();
 	debugfs_remove_recursive(sercam_debugfs_root);
 }
-module_exit(sercam_exit);
 
 MODULE_AUTHOR("The sercam authors");
 MODULE_DESCRIPTION("Serial cameras as V4L2 devices: link, framework and V4L2 face");

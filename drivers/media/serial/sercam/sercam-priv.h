@@ -178,8 +178,8 @@ const struct sercam_family *sercam_family_get(const char *name);
 void sercam_family_put(const struct sercam_family *family);
 
 /* sercam-tty.c: the tty line discipline and its devices */
-int sercam_tty_init(void);
-void sercam_tty_exit(void);
+void sercam_core_init(void);
+void sercam_core_exit(void);
 
 /* sercam-v4l2.c: the V4L2 face */
 struct sercam_cam *sercam_cam_alloc(struct sercam_bus *bus, u8 addr,

@@ -764,23 +764,22 @@ static struct tty_ldisc_ops sercam_ldisc = {
 
 static bool sercam_ldisc_registered;
 
-/**
- * sercam_tty_init() - register the line discipline and its devices' driver
- *
- * A line discipline number another module holds is not fatal: the
- * devicetree cameras work all the same, and the log says why attaching
- * does not.
- *
- * Context: sercam's module init.
- * Return: 0, or a negative errno.
+/*
+ * sercam.ko's init: the framework (its debugfs root), then the line
+ * discipline and its devices' driver, the top of the module. A line
+ * discipline number another module holds is not fatal: the devicetree
+ * cameras work all the same, and the log says why attaching does not.
  */
-int sercam_tty_init(void)
+static int __init sercam_module_init(void)
 {
 	int ret;
 
+	sercam_core_init();
 	ret = platform_driver_register(&sercam_tty_driver);
-	if (ret)
+	if (ret) {
+		sercam_core_exit();
 		return ret;
+	}
 	ret = tty_register_ldisc(&sercam_ldisc);
 	if (ret)
 		pr_warn("sercam: line discipline %d (N_DEVELOPMENT) is taken (%d): sercam-attach will not work\n",
@@ -788,19 +787,17 @@ int sercam_tty_init(void)
 	sercam_ldisc_registered = !ret;
 	return 0;
 }
+module_init(sercam_module_init);
 
-/**
- * sercam_tty_exit() - undo sercam_tty_init()
- *
- * Context: sercam's module exit (no tty has the discipline: each holds
- * the module).
- */
-void sercam_tty_exit(void)
+/* no tty has the discipline at exit: each holds the module */
+static void __exit sercam_module_exit(void)
 {
 	if (sercam_ldisc_registered)
 		tty_unregister_ldisc(&sercam_ldisc);
 	platform_driver_unregister(&sercam_tty_driver);
+	sercam_core_exit();
 }
+module_exit(sercam_module_exit);
 
 /* setting the discipline on a tty loads sercam */
 MODULE_ALIAS_LDISC(N_SERCAM);
