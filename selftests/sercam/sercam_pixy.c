@@ -201,7 +201,7 @@ static void stop(void)
 			munmap(maps[i], lens[i]);
 }
 
-/* Wait until the camera has listed @more frames after the @since-th. */
+/* Wait until the camera has listed @more frames beyond those it has now. */
 static void wait_listed(long more)
 {
 	char final[EMU_LINE];

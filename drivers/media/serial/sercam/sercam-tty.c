@@ -47,7 +47,7 @@
 #include <linux/tty_ldisc.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include <uapi/linux/sercam-attach.h>
+#include <linux/sercam-attach.h>
 
 #include "sercam-compat.h"
 #include "sercam-priv.h"
