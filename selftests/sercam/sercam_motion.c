@@ -4,8 +4,9 @@
  * detection on and off (observed at the emulated camera), and each motion
  * report the camera sends is one V4L2_EVENT_MOTION_DET, streaming or not
  * (streaming, the frame is frozen most of the time: the camera reports
- * what changed meanwhile once, at the resume); with detection off the
- * camera reports nothing and no event comes.
+ * what changed meanwhile once, at the resume), and the camera is left
+ * running after stream-off (frozen, it would hold its reports back); with
+ * detection off the camera reports nothing and no event comes.
  *
  *   sercam_motion [WxH]
  */
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
 	int i, got, first = -1, last = -1;
 
 	ksft_print_header();
-	ksft_set_plan(8);
+	ksft_set_plan(9);
 	if (cam_open(&c))
 		ksft_exit_fail_msg("no sercam video node\n");
 	if (ioctl(c.fd, VIDIOC_SUBSCRIBE_EVENT, &sub))
@@ -140,19 +141,15 @@ int main(int argc, char **argv)
 	if (got != base)
 		ksft_print_msg("the driver counted %lld motion reports in all\n",
 			       cam_stat(&c, "motion_reports"));
+	ksft_test_result(base >= 1 && got == base,
+			 "streaming: 3 motions, %lld reported, %d events numbered from frame %d (last frame %d)\n",
+			 base, got, first, last);
 	/*
-	 * Known defect: a report the camera sends while frames are read is
-	 * lost (the driver's counter does not see it); the test bed has not
-	 * shown where yet. Marked, not hidden: XFAIL until found.
+	 * A frozen camera holds its reports back: stream-off cut a snapshot
+	 * short, and the camera must be let run again.
 	 */
-	if (base >= 1 && got == base)
-		ksft_test_result_pass("streaming: 3 motions, %lld reported, %d events numbered from frame %d (last frame %d)\n",
-				      base, got, first, last);
-	else
-		ksft_test_result_xfail("streaming: 3 motions, %lld reported (%lld unseen), %d events (known defect: reports while streaming are lost)\n",
-				       base, emu_stat("motion_unseen") - seen,
-				       got);
-
+	ksft_test_result(camera_says(" frozen=0 "),
+			 "after stream-off the camera runs (not frozen)\n");
 	/* off again */
 	ksft_test_result(!cam_set_ctrl(&c, V4L2_CID_DETECT_MD_MODE,
 				       V4L2_DETECT_MD_MODE_DISABLED) &&

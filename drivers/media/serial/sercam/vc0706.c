@@ -684,6 +684,27 @@ static int vc_probe_cam(struct sercam_camera *cam)
 	return 0;
 }
 
+/*
+ * Streaming stopped: a snapshot cut short left the camera frozen, and a
+ * frozen camera holds its motion reports back until it runs again. Let
+ * it run while nobody reads frames.
+ */
+static void vc_stream_off(struct sercam_camera *cam)
+{
+	struct vc_cam *vc = cam->priv;
+	int ret;
+
+	if (sercam_link_claim(cam->link, &cam->gone))
+		return;
+	if (vc->frozen) {
+		ret = vc_cmd1(cam, VC_FBUF_CTRL, VC_FBUF_RESUME, &cam->gone);
+		/* a status: it answered, and runs */
+		if (!ret || ret == -EIO)
+			vc->frozen = false;
+	}
+	sercam_link_release(cam->link);
+}
+
 static const struct sercam_family_ops vc_ops = {
 	.probe = vc_probe_cam,
 	.fill_mode = vc_fill_mode,
@@ -692,6 +713,7 @@ static const struct sercam_family_ops vc_ops = {
 	.set_rate = vc_set_rate,
 	.cam_init = vc_cam_init,
 	.capture = vc_capture,
+	.stream_off = vc_stream_off,
 };
 
 /* Power-on 38400 first; then where a host may have left it. */
