@@ -18,6 +18,11 @@ if [ "$(st asleep)" = 1 ]; then
 	echo "ok 1 - nobody has the node open: the camera sleeps ($i x 0.1 s after the close)"
 else
 	echo "# camera: $(sercam_emu status)"
+	grep '^not ok' /tmp/ov528-sleep1.tap | head -3 | sed 's/^/# first capture: /'
+	dev=$(sercam_dev.sh)
+	pw=/sys/class/video4linux/${dev#/dev/}/device/power
+	echo "# bus: runtime $(cat "$pw/runtime_status" 2>/dev/null), usage $(cat "$pw/runtime_usage" 2>/dev/null)"
+	dmesg | grep -i ov528 | tail -5 | sed 's/^/# /'
 	echo "not ok 1 - the camera is not asleep after the last close"
 fi
 if sercam_capture 160x128 2 mmap >/tmp/ov528-sleep2.tap 2>&1; then

@@ -481,10 +481,15 @@ static void ov528_sleep(struct sercam_camera *cam)
 	if (!READ_ONCE(cam->present) || sercam_link_claim(cam->link, &cam->gone))
 		return;
 	ret = ov528_cmd(cam, OV528_POWER_OFF, 0, 0, 0, 0, &r, 0, OV528_CMD_MS,
-			1, &cam->gone);
+			2, &cam->gone);
 	sercam_link_release(cam->link);
 	if (ret)
-		return;
+		dev_dbg(cam->dev, "camera %u: POWER OFF not acknowledged (%d)\n",
+			cam->addr, ret);
+	/*
+	 * Asleep or not (a lost ACK, a slow camera), its state is now
+	 * unknown: the next use syncs it again, which wakes it if it sleeps.
+	 */
 	ov528_forget(cam->priv);
 	sercam_camera_forget(cam);
 }
