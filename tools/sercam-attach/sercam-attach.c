@@ -56,7 +56,7 @@ static void usage(FILE *f)
 		"its video node(s) exist while this program runs.\n"
 		"\n"
 		"  -f, --family F      camera family: sxh485 (default), stream, ov528,\n"
-		"                      openmv, vc0706, pixy, ...\n"
+		"                      openmv, vc0706, pixy, ascii-u, ...\n"
 		"  -s, --speed N       the camera's power-on rate (current-speed)\n"
 		"  -m, --max-speed N   the rate to move the camera to once found\n"
 		"  -a, --address A     the address of a lone camera\n"
