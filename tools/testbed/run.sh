@@ -141,7 +141,7 @@ host_tests() {
 		>"$out/camemu.tap" 2>"$out/camemu.err" || true
 	make -s -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" KSRC="$ksrc" check \
 		>"$out/proto.tap" 2>"$out/proto.err" || true
-	# the fuzzers one after the other: 30 s, 30 s, 20 s, 20 s, 15 s, 15 s
+	# the fuzzers one after the other: 30 s, 30 s, 20 s, 20 s, 15 s, 15 s, 10 s
 	{
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=30 \
@@ -161,6 +161,9 @@ host_tests() {
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=15 \
 			fuzz-check-pixy >"$out/fuzz-pixy.tap" 2>"$out/fuzz-pixy.err"
+		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
+			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=10 \
+			fuzz-check-asciiu >"$out/fuzz-asciiu.tap" 2>"$out/fuzz-asciiu.err"
 	} &
 	fuzz_pid=$!
 	"$tb/dt-check.sh" "$ksrc" >"$out/devicetree.tap" 2>"$out/devicetree.err" || true
@@ -258,6 +261,12 @@ check_job() {
 			--overlay "$SERCAM_TOP/dts/qemu-virt-pixy.dtso" \
 			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
 		;;
+	ascii-u | ascii-u-long)
+		# an ASCII U# camera at its power-on 19200, moved to 57600
+		guest_run "$job" "$d/guest" --rate 19200 \
+			--overlay "$SERCAM_TOP/dts/qemu-virt-ascii-u.dtso" \
+			--camemu-arg=--family --camemu-arg=ascii-u >/dev/null 2>&1
+		;;
 	*)
 		tb_die "no such check job: $job"
 		;;
@@ -298,8 +307,8 @@ check)
 	# emulator's clocks: both lanes take them in turn, at the same
 	# priority, once the main guest is done; longest first.
 	printf '%s\n' badconfig rs485 pm >"$queue.beside"
-	printf '%s\n' ov528 openmv vc0706 pixy attach stream-jpeg ov528-bus stream-length \
-		stream-markers >"$queue.after"
+	printf '%s\n' ov528 openmv vc0706 pixy ascii-u attach stream-jpeg ov528-bus \
+		stream-length stream-markers >"$queue.after"
 	# held while the main guest runs
 	exec 9>"$queue.main"
 	flock 9
@@ -362,6 +371,8 @@ check-long)
 	check_job ov528-bus-long "$res/host"
 	# the OpenMV Protocol's rows that make check leaves out
 	check_job openmv-long "$res/host"
+	# and the ASCII U# camera's
+	check_job ascii-u-long "$res/host"
 	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
 	splats=$(grep -c '^kernel log:' "$res/verdict.txt" || true)
 	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
