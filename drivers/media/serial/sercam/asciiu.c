@@ -79,6 +79,10 @@ static const char *const au_stat_names[] = {
  * @frame: the buffer the picture under way goes into
  * @have_frame: @frame holds a buffer
  * @too_long: the picture under way is larger than @frame
+ * @walk: the JPEG marker walk over the picture under way, as it arrives:
+ *	nothing is written into the buffer past its EOI (the padding after
+ *	it is checked as it goes by)
+ * @bad_pad: padding after EOI that is not 00 or FF
  * @baud: the link's rate, for timestamps (receive path)
  * @seen: the parser's counters already added to the camera's
  * @cam: back to the camera (the restart work)
@@ -90,6 +94,8 @@ struct au_cam {
 	struct sercam_frame frame;
 	bool have_frame;
 	bool too_long;
+	struct sercam_jpeg_walk walk;
+	bool bad_pad;
 	u32 baud;
 	struct au_stats seen;
 	struct sercam_camera *cam;
@@ -153,6 +159,8 @@ static void au_begin(struct au_cam *ac, ktime_t t, size_t back)
 	}
 	ac->have_frame = true;
 	ac->too_long = p->size > ac->frame.size;
+	sercam_jpeg_walk_init(&ac->walk);
+	ac->bad_pad = false;
 	ac->frame.timestamp = ktime_to_ns(t) -
 		div_u64((u64)back * 10 * NSEC_PER_SEC, ac->baud);
 	au_set_dst(p, ac->frame.buf, ac->frame.size);
@@ -168,9 +176,9 @@ static u8 *au_finish(struct sercam_camera *cam, struct au_cam *ac, int err,
 		     size_t *tail_len)
 {
 	const struct sercam_mode *m = cam->mode;
-	u32 held = min(ac->parser.size, ac->frame.size);
+	u32 held = min(ac->parser.size, ac->parser.dst_len);
+	struct sercam_jpeg_walk *jw = &ac->walk;
 	u8 *tail = NULL;
-	u16 w = 0, h = 0;
 	size_t at;
 
 	if (!ac->have_frame)
@@ -183,9 +191,9 @@ static u8 *au_finish(struct sercam_camera *cam, struct au_cam *ac, int err,
 	}
 	if (!err) {
 		/* no checksum on the wire: the JPEG itself must hold */
-		ac->frame.len = sercam_jpeg_check(ac->frame.buf,
-						  ac->parser.size, &w, &h);
-		if (!ac->frame.len || w != m->width || h != m->height)
+		ac->frame.len = jw->pos;
+		if (!sercam_jpeg_walk_done(jw) || ac->bad_pad ||
+		    jw->width != m->width || jw->height != m->height)
 			err = -EILSEQ;
 	}
 	if (err == -EILSEQ) {
@@ -213,6 +221,31 @@ static u8 *au_finish(struct sercam_camera *cam, struct au_cam *ac, int err,
 }
 
 /*
+ * The next @len bytes of the picture under way, before the parser takes
+ * them: walked as a JPEG; once its EOI has gone by, the rest is padding,
+ * checked here and not written into the buffer.
+ */
+static void au_walk(struct au_cam *ac, const u8 *buf, size_t len)
+{
+	struct sercam_jpeg_walk *jw = &ac->walk;
+	struct au_parser *p = &ac->parser;
+	size_t i = 0;
+
+	if (sercam_jpeg_walk_failed(jw))
+		return;
+	if (!sercam_jpeg_walk_done(jw)) {
+		i = sercam_jpeg_walk(jw, buf, len);
+		if (!sercam_jpeg_walk_done(jw))
+			return;
+		au_set_dst(p, ac->frame.buf,
+			   min_t(u32, p->got + i, ac->frame.size));
+	}
+	for (; i < len; i++)
+		if (buf[i] != 0x00 && buf[i] != 0xff)
+			ac->bad_pad = true;
+}
+
+/*
  * Every byte from the camera comes here, from an exchange (@x) or the
  * listener (@x NULL), under the link's receive lock: pictures go to the
  * sink while streaming, the reply @x waits for ends it. @replay: @buf is
@@ -231,6 +264,8 @@ static void au_feed_run(struct sercam_camera *cam, struct sercam_xfer *x,
 	while (len) {
 		u64 skipped = p->stats.skipped;
 
+		if (ac->have_frame && au_in_picture(p))
+			au_walk(ac, buf, min_t(size_t, len, p->size - p->got));
 		n = au_parse(p, buf, len, &ev);
 		buf += n;
 		len -= n;
