@@ -91,5 +91,10 @@ struct sercam_pixy_block {
  * LED's colour (V4L2_CID_COLORFX_RGB is an image effect).
  */
 #define V4L2_CID_SERCAM_LED_RGB		(V4L2_CID_USER_SERCAM_BASE + 0)
+/*
+ * The VC0706's composite video output (its "TV out" pins), on or off. No
+ * standard control switches an analogue video output of a capture device.
+ */
+#define V4L2_CID_SERCAM_TV_OUT		(V4L2_CID_USER_SERCAM_BASE + 1)
 
 #endif /* _UAPI_LINUX_SERCAM_H */

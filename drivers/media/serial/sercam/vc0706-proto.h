@@ -36,6 +36,7 @@ enum vc_cmd {
 	VC_MOTION_CTRL = 0x37,
 	VC_MOTION = 0x39,
 	VC_COMM_MOTION = 0x42,
+	VC_TV_OUT = 0x44,
 };
 
 /* frame buffer control */

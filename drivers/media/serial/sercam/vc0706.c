@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/videodev2.h>
+#include <linux/sercam.h>
 #include <media/v4l2-ctrls.h>
 
 #include "sercam-compat.h"
@@ -82,6 +83,11 @@ static const char *const vc_stat_names[] = {
  * @want_ratio: the ratio the quality control wants (READ_ONCE)
  * @want_motion: motion detection on (the control; READ_ONCE)
  * @motion: what the camera has: 1 on, 0 off, -1 unknown
+ * @want_tvout: TV out on (the control; READ_ONCE)
+ * @tvout: what the camera has: 1 on, 0 off, -1 unknown
+ * @has_tvout: the camera takes the TV out command: 1 yes, 0 no (an error
+ *	status), -1 not known yet
+ * @tvout_ctrl: the TV out control, made inactive when it has none
  * @mwin: the last bytes no exchange awaited, newest lowest (the receive
  *	path's, under the link's receive lock): a motion report between
  *	replies
@@ -94,8 +100,8 @@ static const char *const vc_stat_names[] = {
  * @tail: the last chunk of a frame, rounded up to a multiple of 8: read
  *	here, so that the buffer is not written past the frame
  *
- * Everything but @want_ratio, @want_motion and @mwin is under the link's
- * claim.
+ * Everything but @want_ratio, @want_motion, @want_tvout and @mwin is under
+ * the link's claim.
  */
 struct vc_cam {
 	u8 sn;
@@ -104,6 +110,10 @@ struct vc_cam {
 	int want_ratio;
 	int want_motion;
 	int motion;
+	int want_tvout;
+	int tvout;
+	int has_tvout;
+	struct v4l2_ctrl *tvout_ctrl;
 	u64 mwin;
 	u32 chunk;
 	unsigned int clean;
@@ -296,6 +306,7 @@ static int vc_cam_init(struct sercam_camera *cam)
 	/* after a power cycle or reset: what the camera has is not known */
 	vc->ratio = -1;
 	vc->motion = -1;
+	vc->tvout = -1;
 	vc->frozen = true;	/* resume first: harmless when not frozen */
 	/* the one camera on the line: what it says unasked is for us */
 	sercam_link_listen(cam->link, vc_listen, cam);
@@ -354,6 +365,33 @@ static int vc_sync_motion(struct sercam_camera *cam,
 	if (!ret)
 		ret = vc_cmd(cam, VC_MOTION_CTRL, &want, 1, &r, stop);
 	vc->motion = ret ? -1 : want;
+	return ret;
+}
+
+/*
+ * TV out as the control wants it, if the camera has another. A camera
+ * that answers the command with an error status has no TV out: the
+ * control goes inactive.
+ */
+static int vc_sync_tvout(struct sercam_camera *cam,
+			 const struct sercam_stop *stop)
+{
+	struct vc_cam *vc = cam->priv;
+	u8 want = READ_ONCE(vc->want_tvout);
+	int ret;
+
+	if (!vc->has_tvout || vc->tvout == want)
+		return 0;
+	ret = vc_cmd1(cam, VC_TV_OUT, want, stop);
+	if (ret == -EIO && vc->has_tvout < 0) {
+		vc->has_tvout = 0;
+		v4l2_ctrl_activate(vc->tvout_ctrl, false);
+		dev_info(cam->dev, "VC0706 camera: no TV out, its control is inactive\n");
+		return 0;
+	}
+	vc->tvout = ret ? -1 : want;
+	if (!ret)
+		vc->has_tvout = 1;
 	return ret;
 }
 
@@ -433,6 +471,11 @@ static int vc_s_ctrl(struct v4l2_ctrl *ctrl)
 		old = READ_ONCE(*want);
 		WRITE_ONCE(*want, ctrl->val == V4L2_DETECT_MD_MODE_GLOBAL);
 		break;
+	case V4L2_CID_SERCAM_TV_OUT:
+		want = &vc->want_tvout;
+		old = READ_ONCE(*want);
+		WRITE_ONCE(*want, ctrl->val);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -444,6 +487,8 @@ static int vc_s_ctrl(struct v4l2_ctrl *ctrl)
 		ret = vc_sync_ratio(cam, &cam->gone);
 		if (!ret)
 			ret = vc_sync_motion(cam, &cam->gone);
+		if (!ret)
+			ret = vc_sync_tvout(cam, &cam->gone);
 		sercam_link_release(cam->link);
 	}
 	if (ret) {
@@ -458,9 +503,22 @@ static const struct v4l2_ctrl_ops vc_ctrl_ops = {
 	.s_ctrl = vc_s_ctrl,
 };
 
+/* the camera's composite video output; off at power-on */
+static const struct v4l2_ctrl_config vc_tvout_ctrl = {
+	.ops = &vc_ctrl_ops,
+	.id = V4L2_CID_SERCAM_TV_OUT,
+	.name = "TV Out",
+	.type = V4L2_CTRL_TYPE_BOOLEAN,
+	.min = 0,
+	.max = 1,
+	.step = 1,
+	.def = 0,
+};
+
 static int vc_init_ctrls(struct sercam_camera *cam,
 			 struct v4l2_ctrl_handler *hdl)
 {
+	struct vc_cam *vc = cam->priv;
 	struct v4l2_ctrl *q, *md;
 
 	/* quality 90: the ratio 0x3f, near the vendors' 0x35 default */
@@ -470,10 +528,12 @@ static int vc_init_ctrls(struct sercam_camera *cam,
 	md = v4l2_ctrl_new_std_menu(hdl, &vc_ctrl_ops, V4L2_CID_DETECT_MD_MODE,
 				    V4L2_DETECT_MD_MODE_GLOBAL, 0,
 				    V4L2_DETECT_MD_MODE_DISABLED);
+	vc->tvout_ctrl = v4l2_ctrl_new_custom(hdl, &vc_tvout_ctrl, NULL);
 	if (hdl->error)
 		return hdl->error;
 	q->priv = cam;
 	md->priv = cam;
+	vc->tvout_ctrl->priv = cam;
 	return 0;
 }
 
@@ -633,6 +693,8 @@ static int vc_capture(struct sercam_camera *cam, struct sercam_frame *f)
 	if (!ret)
 		ret = vc_sync_motion(cam, &cam->stop);
 	if (!ret)
+		ret = vc_sync_tvout(cam, &cam->stop);
+	if (!ret)
 		ret = vc_snapshot(cam, f, &broken);
 	sercam_link_release(cam->link);
 	vc_adapt(vc, broken);
@@ -679,6 +741,8 @@ static int vc_probe_cam(struct sercam_camera *cam)
 	vc->ratio = -1;
 	vc->want_ratio = vc_quality_ratio(90);
 	vc->motion = -1;
+	vc->tvout = -1;
+	vc->has_tvout = -1;
 	cam->motion = true;
 	vc->chunk = VC_CHUNK_MAX;
 	return 0;
