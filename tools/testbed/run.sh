@@ -262,10 +262,14 @@ check_job() {
 			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
 		;;
 	ascii-u | ascii-u-long)
-		# an ASCII U# camera at its power-on 19200, moved to 57600
+		# an ASCII U# camera at its power-on 19200, moved to 57600;
+		# JPEG quality 25 (the camera's default is 60): smaller
+		# pictures, the same checks, and v4l2-compliance's streaming
+		# (wire-bound at 57600) in half the time
 		guest_run "$job" "$d/guest" --rate 19200 \
 			--overlay "$SERCAM_TOP/dts/qemu-virt-ascii-u.dtso" \
-			--camemu-arg=--family --camemu-arg=ascii-u >/dev/null 2>&1
+			--camemu-arg=--family --camemu-arg=ascii-u \
+			--camemu-arg=--quality --camemu-arg=25 >/dev/null 2>&1
 		;;
 	*)
 		tb_die "no such check job: $job"
