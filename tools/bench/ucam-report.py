@@ -88,10 +88,15 @@ def text(family, rows):
       "retries, timeouts):")
     w("")
     for r in rows:
-        w(f"- {r['kind']} {r['label']} {r['baud']:.0f} {r['size']}: "
+        w(f"- {r['label']} {r['baud']:.0f} {r['size']}: "
           f"{r['good']:.0f}/{r['frames']:.0f} good, {r['jpeg_bytes']:.0f} B, "
           f"{r['requests_per_frame']:.1f} req/frame, {r['retries']:.0f} retries, "
           f"{r['timeouts']:.0f} timeouts")
+    w("")
+    for (baud, size) in ratios:
+        r = pick(rows, "reader", baud, size)
+        w(f"{baud:.0f} baud, {size}: a host at the ceiling would make "
+          f"{r['ceiling_fps'] / r['fps']:.2f}x the reader's frames per second.")
     w("")
     if goal:
         for (baud, size), x in ratios.items():

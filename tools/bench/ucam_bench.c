@@ -402,10 +402,16 @@ static size_t rx(void *buf, size_t n, int ms)
  */
 
 static unsigned char cbuf[256];
+static long long delays;		/* delay(1)s in the timed window */
+static double delay_s;			/* and the time they took */
 
 static void delay1(void)
 {
+	double t = now_s();
+
 	sleep_ms(1);
+	delays++;
+	delay_s += now_s() - t;
 }
 
 static size_t read_response(size_t numbytes, int timeout)
@@ -609,7 +615,8 @@ static int adafruit_setup(const char *path)
 		fprintf(stderr, "no compression\n");
 		return -1;
 	}
-	requests = timeouts = 0;
+	requests = timeouts = delays = 0;
+	delay_s = 0;
 	return 0;
 }
 
@@ -692,6 +699,9 @@ static int run_reader(int ug, const char *label, int frames, const char *path)
 	}
 	t1 = now_s();
 	close(tty);
+	if (delays)
+		fprintf(stderr, "%.1f delay(1)s a frame, %.3f ms each on average\n",
+			(double)delays / frames, delay_s / delays * 1000);
 	return report("reader", label, frames, frames, bad, t1 - t0,
 		      ug ? 1 : LIB_CHUNK);
 }
