@@ -68,8 +68,8 @@ def text(family, rows):
     w("")
     w("| rate | size | driver fps | JPEG B/s | efficiency | ceiling | "
       "of the ceiling | reader fps | reader efficiency | reader's own "
-      "ceiling | driver / reader |")
-    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+      "ceiling | driver / reader, fps | and B/s |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     ratios = {}
     for baud, size in keys(rows):
         d, r = pick(rows, "driver", baud, size), pick(rows, "reader", baud, size)
@@ -78,10 +78,12 @@ def text(family, rows):
               "- | - | - | - | -")
         rc = (f"{r['fps']:.4f} | {r['efficiency']:.3f} | {r['own_ceiling']:.3f}"
               if r else "- | - | -")
-        ratio = "-"
+        # the pictures differ a little between runs: B/s as well as fps
+        ratio = "- | -"
         if d and r and r["fps"] > 0:
             ratios[(baud, size)] = d["fps"] / r["fps"]
-            ratio = f"**{ratios[(baud, size)]:.2f}x**"
+            ratio = (f"**{ratios[(baud, size)]:.2f}x** | "
+                     f"{d['payload_Bps'] / r['payload_Bps']:.2f}x")
         w(f"| {baud:.0f} | {size} | {dc} | {rc} | {ratio} |")
     w("")
     w("Runs (frames good of timed, JPEG bytes a frame, requests a frame, "
