@@ -28,7 +28,7 @@ run() {
 		ok="not ok"
 	fi
 	sed 's/^/# /' /tmp/ucam.err /tmp/ucam.csv
-	cat /tmp/ucam.csv >>$csv
+	cat /tmp/ucam.csv >>"$csv"
 	echo "$ok $n - ucam_bench $*"
 }
 case $family/$what in
@@ -46,6 +46,7 @@ vc0706/reader | ascii-u/reader)
 			run "$how" "$how" "$s" "$f" $tty "$rate"
 		done
 		# the other way round at the next rate
+		# shellcheck disable=SC2086 # split into the two sizes
 		set -- $sizes
 		sizes="$2 $1"
 	done ;;
