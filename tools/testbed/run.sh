@@ -409,7 +409,7 @@ plan)
 	;;
 bench)
 	# BENCH_FAMILIES: which families' benchmarks (all unless told)
-	families=" ${BENCH_FAMILIES:-sxh485 ov528 openmv} "
+	families=" ${BENCH_FAMILIES:-sxh485 ov528 openmv vc0706 ascii-u} "
 	mkdir -p "$SERCAM_TOP/bench-out"
 	if [[ $families == *" sxh485 "* ]]; then
 		# one boot per link rate: the devicetree gives the camera's rate
@@ -466,6 +466,52 @@ bench)
 		done
 		python3 "$SERCAM_TOP/tools/bench/openmv-report.py" "$SERCAM_TOP/bench-out" \
 			"${runs[@]}"
+	fi
+	if [[ $families == *" vc0706 "* ]]; then
+		# The VC0706 family at 38400 (its power-on rate: a copy of the
+		# overlay without max-speed) and 115200 (the overlay as it is),
+		# 640x480 and 320x240, camemu's default timing but for a 300 ms
+		# boot (each size change is an EEPROM write and a reset): the
+		# driver at each rate, then Adafruit_VC0706's way on the bare
+		# UART, at 38400 and then at 115200 (the reader moves the camera
+		# there with set port, as the library's setBaud115200() does).
+		# Three boots.
+		vb=$SERCAM_BUILD/bench-vc0706
+		vc=(--camemu-arg=--family --camemu-arg=vc0706
+		    --camemu-arg=--set --camemu-arg=boot-ms=300)
+		mkdir -p "$vb"
+		sed '/max-speed/d' "$SERCAM_TOP/dts/qemu-virt-vc0706.dtso" >"$vb/38400.dtso"
+		guest_run bench-vc0706 "$vb/38400/driver" --rate 38400 \
+			--overlay "$vb/38400.dtso" "${vc[@]}" || true
+		guest_run bench-vc0706 "$vb/115200/driver" --rate 38400 \
+			--overlay "$SERCAM_TOP/dts/qemu-virt-vc0706.dtso" "${vc[@]}" || true
+		guest_run bench-vc0706-tty "$vb/reader" --rate 38400 \
+			--overlay "$SERCAM_TOP/tools/bench/qemu-virt-tty.dtso" \
+			"${vc[@]}" || true
+		python3 "$SERCAM_TOP/tools/bench/ucam-report.py" vc0706 \
+			"$SERCAM_TOP/bench-out" "$vb"/{38400/driver,115200/driver,reader}
+	fi
+	if [[ $families == *" ascii-u "* ]]; then
+		# The ASCII U# family at 38400 (a copy of the overlay with
+		# max-speed 38400) and 57600 (its fastest: the overlay as it
+		# is), 640x480 and 320x240, camemu's default timing: the driver
+		# in continuous mode at each rate, then a picture at a time
+		# (UG) on the bare UART at both (UI from the power-on 19200).
+		# Three boots.
+		ab=$SERCAM_BUILD/bench-ascii-u
+		au=(--camemu-arg=--family --camemu-arg=ascii-u)
+		mkdir -p "$ab"
+		sed 's/max-speed = <[0-9]*>/max-speed = <38400>/' \
+			"$SERCAM_TOP/dts/qemu-virt-ascii-u.dtso" >"$ab/38400.dtso"
+		guest_run bench-ascii-u "$ab/38400/driver" --rate 19200 \
+			--overlay "$ab/38400.dtso" "${au[@]}" || true
+		guest_run bench-ascii-u "$ab/57600/driver" --rate 19200 \
+			--overlay "$SERCAM_TOP/dts/qemu-virt-ascii-u.dtso" "${au[@]}" || true
+		guest_run bench-ascii-u-tty "$ab/reader" --rate 19200 \
+			--overlay "$SERCAM_TOP/tools/bench/qemu-virt-tty.dtso" \
+			"${au[@]}" || true
+		python3 "$SERCAM_TOP/tools/bench/ucam-report.py" ascii-u \
+			"$SERCAM_TOP/bench-out" "$ab"/{38400/driver,57600/driver,reader}
 	fi
 	# the emulator's own real-time overhead on this machine (make check
 	# tests its pacing in virtual time; this is the wall-clock figure)
