@@ -40,6 +40,11 @@ wait_for() {
 	done
 }
 
+# exited PID: the process is gone or a zombie
+exited() {
+	[ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # driver: the name of the driver $tty's port is bound to
 driver() {
 	d=$(readlink "/sys/class/tty/${tty##*/}/device/driver" 2>/dev/null)
@@ -73,9 +78,9 @@ unplug-fg)
 	       grep -q ^/dev/video /tmp/att.out' "sercam-attach in the foreground on $tty"
 	node=$(awk '/^\/dev\/video/ { print $1; exit }' /tmp/att.out)
 	check 'host usb unplug' "the host unplugged the adapter"
-	# it exits (a zombie until waited for) promptly, or is killed
-	check 'wait_for "grep -q \"^State:.*Z\" /proc/$pid/status 2>/dev/null" 10' \
-		"sercam-attach exited within 10 s"
+	# it exits promptly (gone, or a zombie until waited for), or is
+	# killed
+	check 'wait_for "exited $pid" 10' "sercam-attach exited within 10 s"
 	kill -KILL $pid 2>/dev/null
 	wait $pid
 	rc=$?
