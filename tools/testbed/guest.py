@@ -144,6 +144,7 @@ class Qmp:
         self.path = path
         self.sock = None
         self.buf = b""
+        self.id = 0
 
     def _recv(self, end):
         while b"\n" not in self.buf:
@@ -172,7 +173,10 @@ class Qmp:
         if self.sock is None:
             self._connect()
         end = time.monotonic() + QMP_LIMIT
-        msg = {"execute": cmd}
+        # the answer is the one with our id (not a late one to a command
+        # that ran out of time)
+        self.id += 1
+        msg = {"execute": cmd, "id": self.id}
         if args:
             msg["arguments"] = args
         self.sock.sendall(json.dumps(msg).encode() + b"\n")
@@ -180,9 +184,9 @@ class Qmp:
         done = False
         while not done or event:
             m = self._recv(end)
-            if "error" in m:
+            if m.get("id") == self.id and "error" in m:
                 raise RuntimeError(f"QMP {cmd}: {m['error'].get('desc', m['error'])}")
-            if "return" in m:
+            if m.get("id") == self.id and "return" in m:
                 ret, done = m["return"], True
             elif event and "event" in m and event(m):
                 event = None
