@@ -240,7 +240,7 @@ check_job() {
 		# the same camera on a USB-serial adapter (QEMU's FTDI on an
 		# XHCI: ttyUSB0), unplugged and plugged in again by the host
 		# when the plan asks; 200 attach/detach cycles (make
-		# check-long: about 5 minutes, 2 of them the cycles)
+		# check-long: about 4 minutes, 2 of them the cycles)
 		guest_run attach-usb "$d/guest" --rate 115200 --overlay none \
 			--usb-serial --timeout 3600 >/dev/null 2>&1
 		;;
