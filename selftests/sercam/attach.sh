@@ -151,6 +151,7 @@ fg)
 cycles)
 	count=${2:-50}
 	bad=0
+	moved=0
 	t0=$(date +%s)
 	c=0
 	while [ $c -lt "$count" ]; do
@@ -164,6 +165,16 @@ cycles)
 		}
 		pid=$(echo "$out" | sed -n 's/.*pid \([0-9]*\) keeps.*/\1/p')
 		node=$(echo "$out" | awk '/^\/dev\/video/ { print $1; exit }')
+		# the node and device name (sercam-tty.N-1) of the first
+		# cycle every time: each cycle released the last one's
+		# video device and device number (a reference kept would
+		# move them on)
+		name=$(echo "$out" | awk '/^\/dev\/video/ { print $1, $2; exit }')
+		[ $c -gt 1 ] || first=$name
+		if [ "$name" != "$first" ]; then
+			moved=$((moved + 1))
+			echo "# cycle $c: $name, the first was $first"
+		fi
 		# every other cycle: the node opened, and held across detach
 		if [ $((c % 2)) -eq 0 ] && [ -n "$node" ]; then
 			exec 5<"$node"
@@ -177,6 +188,7 @@ cycles)
 	done
 	t1=$(date +%s)
 	check '[ $bad -eq 0 ]' "$count attach/detach cycles: $bad failed, $((t1 - t0)) s"
+	check '[ $moved -eq 0 ]' "each cycle made the first's node and device again ($first): $moved did not"
 	check '! ls /sys/bus/platform/devices/ | grep -q sercam-tty' \
 		"no sercam device left"
 	;;

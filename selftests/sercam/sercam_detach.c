@@ -6,12 +6,16 @@
  *                                  USB-serial adapter is unplugged
  *   sercam_detach term TTY PID     SIGTERM to sercam-attach (PID): it
  *                                  detaches
+ *   sercam_detach unplug TTY PID   the USB-serial adapter TTY is unplugged
+ *                                  while the camera is sending a frame
+ *                                  (the host does it: guest.py
+ *                                  --usb-serial, the sercam.host port)
  *
  * The camera's node is opened and streams (mmap) until a frame arrived;
  * a child process goes on dequeuing. After the detach, promptly: the
  * child's DQBUF fails (ENODEV, EPIPE or EIO; it is not left blocked), the
  * node is gone, the handle still open answers ENODEV, sercam-attach has
- * exited, and no sercam device is left.
+ * exited, and no sercam device is left; unplugged, the tty is gone too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +32,8 @@
 #define FIRST_FRAME_MS	30000
 /* what "promptly" means: a detach must not wait for a frame to finish */
 #define PROMPT_S	10.0
+/* the host's port (guest.py --usb-serial), emu_cmd()'s line protocol */
+#define HOST_PORT	"/dev/virtio-ports/sercam.host"
 
 /* A pid that exited (gone, or a zombie nobody reaped). */
 static int exited(pid_t pid)
@@ -45,6 +51,27 @@ static int exited(pid_t pid)
 			z = !!strchr(line, 'Z');
 	fclose(f);
 	return z;
+}
+
+/* Ask the host to unplug the USB-serial adapter; 0 once it is gone. */
+static int unplug(void)
+{
+	char final[EMU_LINE] = "", *ctl = getenv("SERCAM_CTL");
+	int ret;
+
+	/* emu_cmd() talks to $SERCAM_CTL: the host's port for this one */
+	ctl = ctl ? strdup(ctl) : NULL;
+	setenv("SERCAM_CTL", HOST_PORT, 1);
+	ret = emu_cmd(final, sizeof(final), NULL, NULL, "usb unplug");
+	if (ctl) {
+		setenv("SERCAM_CTL", ctl, 1);
+		free(ctl);
+	} else {
+		unsetenv("SERCAM_CTL");
+	}
+	if (ret)
+		ksft_print_msg("host: usb unplug: %s\n", final);
+	return ret;
 }
 
 /* Poll @cond up to PROMPT_S; the seconds it took, or -1. */
@@ -65,17 +92,18 @@ int main(int argc, char **argv)
 	struct v4l2_buffer b;
 	const char *mode, *tty;
 	struct cam c;
-	int status = -1, fd;
+	int status = -1, fd, unplugged;
 	pid_t child, pid;
 	double t;
 
 	if (argc != 4)
-		ksft_exit_fail_msg("usage: sercam_detach hangup|term TTY PID\n");
+		ksft_exit_fail_msg("usage: sercam_detach hangup|term|unplug TTY PID\n");
 	mode = argv[1];
 	tty = argv[2];
 	pid = atoi(argv[3]);
+	unplugged = !strcmp(mode, "unplug");
 	ksft_print_header();
-	ksft_set_plan(7);
+	ksft_set_plan(unplugged ? 9 : 7);
 
 	if (cam_open(&c))
 		ksft_exit_fail_msg("no sercam video node\n");
@@ -105,6 +133,12 @@ int main(int argc, char **argv)
 			ksft_exit_fail_msg("%s: TIOCVHANGUP: %s\n", tty,
 					   strerror(errno));
 		close(fd);
+	} else if (unplugged) {
+		/* mid-frame: the camera has sent 1.5 KB more of it */
+		ksft_test_result(!emu_wait_sending(),
+				 "the camera is sending a frame\n");
+		if (unplug())
+			ksft_exit_fail_msg("the host did not unplug %s\n", tty);
 	} else {
 		if (kill(pid, SIGTERM))
 			ksft_exit_fail_msg("kill %d: %s\n", pid,
@@ -127,6 +161,10 @@ int main(int argc, char **argv)
 	ksft_test_result(t >= 0, "sercam-attach (%d) exited (%.3f s)\n", pid, t);
 	ksft_test_result(system("ls /sys/bus/platform/devices | grep -q sercam-tty"),
 			 "no sercam device left\n");
+	if (unplugged) {
+		t = WAIT_FOR(access(tty, F_OK) && errno == ENOENT);
+		ksft_test_result(t >= 0, "%s is gone (%.3f s)\n", tty, t);
+	}
 	cam_close(&c);
 	ksft_test_result_pass("the handle closes after the detach\n");
 	ksft_finished();

@@ -89,6 +89,7 @@ static void usage(FILE *f)
 "  --pty                create a pty instead and print its path on stdout\n"
 "  --ctl PATH           control socket (line protocol, several clients)\n"
 "  --trace-log PATH     QEMU -d trace:pl011_baudrate_change -D log to follow\n"
+"                       (or trace:usb_serial_set_baud: a USB-serial adapter)\n"
 "                       for the guest's UART rate (without it the guest is\n"
 "                       assumed to use the camera's rate)\n"
 "  --uart-clock HZ      PL011 reference clock for the trace (24000000)\n"
@@ -323,31 +324,49 @@ static const uint32_t std_rates[] = { 1200, 2400, 4800, 9600, 19200, 38400,
  * make 115200 exactly, so a rate within 2% of a standard one is taken as
  * that one.
  */
-static uint32_t pl011_rate(unsigned long ibrd, unsigned long fbrd)
+static uint32_t std_rate(double r)
 {
-	double div = 16.0 * ((double)ibrd + (double)fbrd / 64.0), r;
-
-	if (div <= 0)
-		return 0;
-	r = trace.clock_hz / div;
 	for (size_t i = 0; i < ARRAY_SIZE(std_rates); i++)
 		if (r > std_rates[i] * 0.98 && r < std_rates[i] * 1.02)
 			return std_rates[i];
 	return r >= 1 && r < 1e8 ? (uint32_t)(r + 0.5) : 0;
 }
 
+static uint32_t pl011_rate(unsigned long ibrd, unsigned long fbrd)
+{
+	double div = 16.0 * ((double)ibrd + (double)fbrd / 64.0);
+
+	if (div <= 0)
+		return 0;
+	return std_rate(trace.clock_hz / div);
+}
+
+/*
+ * The PL011's "ibrd: N, fbrd: M", or QEMU's USB-serial adapter (an FTDI
+ * FT232: -d trace:usb_serial_set_baud) "usb_serial_set_baud dev B:A baud
+ * rate R", R from the FTDI's divisor (115200 is 115384 there).
+ */
 static void trace_line(const char *l)
 {
 	const char *p = strstr(l, "ibrd: ");
-	unsigned long ibrd, fbrd;
+	unsigned long ibrd, fbrd, baud;
 	uint32_t r;
 
+	if (strstr(l, "usb_serial_set_baud") && (p = strstr(l, "baud rate ")) &&
+	    sscanf(p, "baud rate %lu", &baud) == 1) {
+		r = std_rate((double)baud);
+		if (bus.verbose)
+			fprintf(stderr, "camemu: guest USB-serial rate %u (%lu)\n",
+				r, baud);
+		goto set;
+	}
 	if (!p || sscanf(p, "ibrd: %lu, fbrd: %lu", &ibrd, &fbrd) != 2)
 		return;
 	r = pl011_rate(ibrd, fbrd);
 	if (bus.verbose)
 		fprintf(stderr, "camemu: guest UART rate %u (ibrd %lu fbrd %lu)\n",
 			r, ibrd, fbrd);
+set:
 	if (r)
 		bus_set_guest(&bus, GUEST_KNOWN, r);
 	else

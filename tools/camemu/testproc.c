@@ -595,6 +595,18 @@ static void test_trace_log(void)
 	tap_ok(ping_camera(fd, 2000), "after 'set rate 9600' on the camera they agree again");
 	s = ctl_cmd(c, "status");
 	tap_ok(strstr(s, " rate=9600 guest=9600 ") != NULL, "status shows rate=9600 guest=9600");
+	/* QEMU's USB-serial adapter (FTDI): 115200 is 115384 in its divisor */
+	append(path_in("trace.log"),
+	       "12346@1700000001.000001:usb_serial_set_baud dev 0:1 baud rate 115384\n");
+	for (int i = 0; i < 100; i++) {
+		s = ctl_cmd(c, "status");
+		if (strstr(s, " guest=115200 "))
+			break;
+		usleep(20000);
+	}
+	tap_ok(strstr(s, " guest=115200 ") != NULL,
+	       "'usb_serial_set_baud ... baud rate 115384': status shows guest=115200");
+	tap_ok(!ping_camera(fd, 300), "camera at 9600, the adapter at 115200: garbled");
 	close(fd);
 	close(c);
 	stop(&p);

@@ -14,11 +14,32 @@ by name. TAP from the steps arrives on the
 virtio-serial port "sercam.tap", the results directory (kernel log, step
 outputs, captured files) as a tar on "sercam.results". The camera emulator
 gets the PL011 and the "sercam.ctl" port.
+
+With --usb-serial the camera is on a USB-serial adapter instead of the
+PL011: QEMU's usb-serial device (an FTDI FT232, the guest's /dev/ttyUSB0)
+on a qemu-xhci, its chardev the emulator's UART socket (the PL011 is then
+wired to nothing). A guest test unplugs and re-plugs the adapter by asking
+the host: the virtio-serial port "sercam.host" carries lines to this
+script, which answers them as the emulator's control channel does (a
+final "ok ..." or "err ..." line; sercam_emu and emu_cmd() speak it, with
+SERCAM_CTL=/dev/virtio-ports/sercam.host) and relays them to QEMU's QMP
+monitor:
+
+    ping          ok pong
+    usb unplug    device_del of the adapter, answered once QEMU reports it
+                  gone (DEVICE_DELETED); the guest sees a USB disconnect
+    usb plug      device_add of a new adapter on the same chardev: the
+                  guest enumerates it again as a new /dev/ttyUSB*
+
+Each request and its answer go to host-port.log in the results
+directory.
 """
 
 import argparse
+import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -108,6 +129,124 @@ def wait_for_sockets(paths, proc, limit=20):
     raise RuntimeError("camera emulator did not create its sockets")
 
 
+# The USB-serial adapter's QEMU id, and how it is added again.
+USB_ID = "usbser"
+USB_DEVICE = {"driver": "usb-serial", "id": USB_ID, "bus": "xhci.0",
+              "chardev": "cam"}
+# How long a QMP command, or the unplug it starts, may take.
+QMP_LIMIT = 30
+
+
+class Qmp:
+    """QEMU's QMP monitor, connected on first use (QEMU is up by then)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+        self.buf = b""
+        self.id = 0
+
+    def _recv(self, end):
+        while b"\n" not in self.buf:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise RuntimeError("QMP: no answer in time")
+            ready, _, _ = select.select([self.sock], [], [], left)
+            if ready:
+                data = self.sock.recv(65536)
+                if not data:
+                    raise RuntimeError("QMP: QEMU closed the monitor")
+                self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def _connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+        end = time.monotonic() + QMP_LIMIT
+        self._recv(end)                       # the greeting
+        self.execute("qmp_capabilities")
+
+    def execute(self, cmd, args=None, event=None):
+        """Run @cmd; with @event (a predicate on event messages), wait
+        for a matching event too. Returns the command's "return"."""
+        if self.sock is None:
+            self._connect()
+        end = time.monotonic() + QMP_LIMIT
+        # the answer is the one with our id (not a late one to a command
+        # that ran out of time)
+        self.id += 1
+        msg = {"execute": cmd, "id": self.id}
+        if args:
+            msg["arguments"] = args
+        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        ret = None
+        done = False
+        while not done or event:
+            m = self._recv(end)
+            if m.get("id") == self.id and "error" in m:
+                raise RuntimeError(f"QMP {cmd}: {m['error'].get('desc', m['error'])}")
+            if m.get("id") == self.id and "return" in m:
+                ret, done = m["return"], True
+            elif event and "event" in m and event(m):
+                event = None
+        return ret
+
+
+class HostPort:
+    """The guest's requests to the host ("sercam.host" port): one line,
+    one answer. QEMU connects to this socket when it starts."""
+
+    def __init__(self, path, qmp, logfile):
+        self.path = path
+        self.qmp = qmp
+        self.logfile = logfile
+        self.lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.lsock.bind(path)
+        self.lsock.listen(1)
+        self.conn = None
+        self.buf = b""
+
+    def fds(self):
+        return [self.conn if self.conn else self.lsock]
+
+    def ready(self):
+        if self.conn is None:
+            self.conn, _ = self.lsock.accept()
+            return
+        data = self.conn.recv(4096)
+        if not data:
+            self.conn.close()
+            self.conn = None
+            return
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            text = line.decode("utf-8", "replace").strip()
+            t0 = time.monotonic()
+            reply = self.command(text)
+            with open(self.logfile, "a") as f:
+                f.write(f"{text} -> {reply} ({time.monotonic() - t0:.3f} s)\n")
+            self.conn.sendall(reply.encode() + b"\n")
+
+    def command(self, line):
+        try:
+            if line == "ping":
+                return "ok pong"
+            if line == "usb unplug":
+                self.qmp.execute(
+                    "device_del", {"id": USB_ID},
+                    event=lambda m: m["event"] == "DEVICE_DELETED" and
+                    m.get("data", {}).get("device") == USB_ID)
+                return "ok unplugged"
+            if line == "usb plug":
+                self.qmp.execute("device_add", USB_DEVICE)
+                return "ok plugged"
+            return f"err unknown command '{line}'"
+        except (OSError, RuntimeError, ValueError) as e:
+            return f"err {e}"
+
+
 class Watch:
     """Follows the console (QEMU writes console.log): step markers, time limits."""
 
@@ -182,11 +321,20 @@ def main():
                     "guest without an initial console, as when hvc0 comes late)")
     ap.add_argument("--rate", type=int, default=0,
                     help="the camera's power-on rate (devicetree and emulator)")
+    ap.add_argument("--usb-serial", action="store_true",
+                    help="the camera on a USB-serial adapter (/dev/ttyUSB0), "
+                    "not the PL011; the guest may unplug and re-plug it "
+                    "through the sercam.host port")
     args = ap.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="sercam-")
     sock = {n: os.path.join(work, n + ".sock") for n in ("uart", "ctl")}
+    host = None
+    if args.usb_serial:
+        host = HostPort(os.path.join(work, "host.sock"),
+                        Qmp(os.path.join(work, "qmp.sock")),
+                        os.path.join(args.out, "host-port.log"))
     trace = os.path.join(args.out, "qemu-trace.log")
     open(trace, "w").close()
 
@@ -207,13 +355,27 @@ def main():
         tap = os.path.join(args.out, "guest.tap")
         res = os.path.join(work, "results.tar")
         cmdline = (f"console={args.console} rdinit=/init panic=-1 log_buf_len=8M tbplan={args.plan} "
-                   f"{args.append}").strip()
+                   f"{'tbhostport ' if host else ''}{args.append}").strip()
+        camera = ["-chardev", f"socket,id=cam,path={sock['uart']}"]
+        usb = []
+        if host:
+            # the adapter on the camera's socket, the PL011 on nothing;
+            # the adapter's rate in the trace log for the emulator
+            camera += ["-serial", "null", "-device", "qemu-xhci,id=xhci",
+                       "-device", "usb-serial," + ",".join(
+                           f"{k}={v}" for k, v in USB_DEVICE.items() if k != "driver")]
+            usb = ["-qmp", f"unix:{host.qmp.path},server=on,wait=off",
+                   "-chardev", f"socket,id=host,path={host.path}",
+                   "-device", "virtserialport,chardev=host,name=sercam.host"]
+            trace_ev = "usb_serial_set_baud"
+        else:
+            camera += ["-serial", "chardev:cam"]
+            trace_ev = "pl011_baudrate_change"
         console_path = os.path.join(args.out, "console.log")
         qemu_cmd = [
             "qemu-system-aarch64", *MACHINE, "-display", "none", "-monitor", "none",
             "-no-reboot", "-kernel", args.kernel, "-initrd", initrd, "-dtb", dtb,
-            "-append", cmdline,
-            "-chardev", f"socket,id=cam,path={sock['uart']}", "-serial", "chardev:cam",
+            "-append", cmdline, *camera,
             "-device", "virtio-serial-device",
             "-chardev", f"file,id=con,path={console_path}",
             "-device", "virtconsole,chardev=con",
@@ -225,7 +387,7 @@ def main():
             "-device", "virtserialport,chardev=res,name=sercam.results",
             "-drive", f"file={args.rootfs},if=none,format=raw,id=root,readonly=on",
             "-device", "virtio-blk-device,drive=root",
-            "-d", "trace:pl011_baudrate_change", "-D", trace,
+            "-d", f"trace:{trace_ev}", "-D", trace, *usb,
         ]
         with open(os.path.join(args.out, "qemu-cmdline.txt"), "w") as f:
             f.write(" ".join(qemu_cmd) + "\n")
@@ -252,7 +414,13 @@ def main():
                 qemu.kill()
                 qemu.wait()
                 break
-            if not data:
+            if host:
+                # the host port's requests, answered as they come; the
+                # console file's poll interval while it is quiet
+                ready, _, _ = select.select(host.fds(), [], [], 0 if data else 0.1)
+                if ready:
+                    host.ready()
+            elif not data:
                 time.sleep(0.1)     # the file's poll interval
         console.close()
         qemu_log.close()

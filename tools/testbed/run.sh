@@ -236,6 +236,14 @@ check_job() {
 		guest_run attach "$d/guest" --rate 115200 --overlay none \
 			>/dev/null 2>&1
 		;;
+	attach-usb)
+		# the same camera on a USB-serial adapter (QEMU's FTDI on an
+		# XHCI: ttyUSB0), unplugged and plugged in again by the host
+		# when the plan asks; 200 attach/detach cycles (make
+		# check-long: about 4 minutes, 2 of them the cycles)
+		guest_run attach-usb "$d/guest" --rate 115200 --overlay none \
+			--usb-serial --timeout 3600 >/dev/null 2>&1
+		;;
 	attach-ov528)
 		# and an OV528 the same way (not in make check: the OV528's
 		# own guest covers the family)
@@ -377,6 +385,9 @@ check-long)
 	check_job openmv-long "$res/host"
 	# and the ASCII U# camera's
 	check_job ascii-u-long "$res/host"
+	# sercam-attach on a USB-serial adapter: unplugged mid-frame,
+	# plugged in again, 200 attach/detach cycles
+	check_job attach-usb "$res/host"
 	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
 	splats=$(grep -c '^kernel log:' "$res/verdict.txt" || true)
 	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
@@ -400,8 +411,10 @@ plan)
 	plan=${2:?which plan}
 	shift 2
 	# the attach plans boot without a camera node: sercam-attach makes it
-	# (an --overlay given after this one wins)
+	# (an --overlay given after this one wins); attach-usb with the camera
+	# on a USB-serial adapter
 	case $plan in
+	attach-usb*) set -- --overlay none --usb-serial "$@" ;;
 	attach*) set -- --overlay none "$@" ;;
 	esac
 	guest_run "$plan" "$SERCAM_BUILD/plan-$plan/guest" "$@"
