@@ -319,10 +319,10 @@ check)
 	# emulator's clocks: both lanes take them in turn, at the same
 	# priority, once the main guest is done; longest first.
 	printf '%s\n' badconfig rs485 pm >"$queue.beside"
-	# (the stream guests are not in it: lane one runs them right after
-	# the main guest, see below)
+	# (the stream guests are in check-long for now: at 230400 beside
+	# another guest they lose bytes; see check-long)
 	printf '%s\n' ov528 openmv vc0706 pixy attach ov528-bus ascii-u >"$queue.after"
-	# held while the main guest and the stream guests run
+	# held while the main guest runs
 	exec 9>"$queue.main"
 	flock 9
 	(
@@ -343,20 +343,11 @@ check)
 	) &
 	side=$!
 	rc=0
-	# Lane one: the main guest, the stream guests, then the second list.
+	# Lane one: the main guest, then the second list.
 	# 230400: the fastest rate QEMU's PL011 carries faithfully, and half
 	# the wire time of 115200 (the camera runs custom firmware here)
 	guest_run check "$res/guest" --rate 230400 || rc=$?
 	tb_log "guest done at $(($(date +%s) - start)) s"
-	# The stream guests (230400 too, where a vCPU late by 1.4 ms lets
-	# the PL011's FIFO overrun) next, while lane two still runs at nice
-	# 19: beside another guest at the same priority they lost bytes.
-	for job in stream-jpeg stream-length stream-markers; do
-		tb_log "check job '$job' at $(($(date +%s) - start)) s"
-		check_job "$job" "$res/host" || [ -s "$res/host/$job.tap" ] ||
-			printf 'TAP version 13\nnot ok 1 - %s ran\n1..1\n' "$job" \
-				>"$res/host/$job.tap"
-	done
 	exec 9>&-
 	check_lane "$queue.after" "$res/host"
 	wait $side
@@ -382,6 +373,11 @@ check-long)
 	# the JPEG stream family's long rows, on a guest of its own
 	mkdir -p "$res/host"
 	stream_run jpeg "$res/host/stream-long.tap" stream-long
+	# and its three framings' rows, out of make check while they lose
+	# bytes at 230400 beside another guest (alone they pass)
+	for f in jpeg length markers; do
+		stream_run "$f" "$res/host/stream-$f.tap"
+	done
 	# the OV528 family's rows: a lone camera at 115200
 	rm -rf "$SERCAM_BUILD/ov528-long" && mkdir -p "$SERCAM_BUILD/ov528-long"
 	guest_run ov528-long "$SERCAM_BUILD/ov528-long/guest" --rate 115200 \
