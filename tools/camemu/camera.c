@@ -33,6 +33,7 @@ const char *const stat_names[ST_N] = {
 	[ST_REPLIES] = "replies",
 	[ST_REPLY_BYTES] = "reply_bytes",
 	[ST_CMDS_DROPPED_UNPLUG] = "cmds_dropped_unplug",
+	[ST_FRAMES_UNCLAIMED] = "frames_unclaimed",
 };
 
 static const uint32_t rate_codes[] = { 0, 4800, 9600, 19200, 38400, 57600,
@@ -856,6 +857,14 @@ static void queue_frame(struct camera *c, const struct hostframe *h)
 	c->q[c->qn++] = *h;
 }
 
+static bool bus_has_addr(const struct bus *b, uint8_t addr)
+{
+	for (int i = 0; i < b->ncam; i++)
+		if (b->cam[i].addr == addr)
+			return true;
+	return false;
+}
+
 static void parse_frame(struct bus *b, struct camera *c, int64_t t)
 {
 	struct hostframe h = { 0 };
@@ -867,6 +876,9 @@ static void parse_frame(struct bus *b, struct camera *c, int64_t t)
 	memcpy(h.p, c->pbuf + 6, h.len);
 	if (h.addr != c->addr && h.addr != 0xff) {
 		b->stat[ST_FRAMES_WRONGADDR]++;
+		/* for no camera of the stream: counted once, by the first */
+		if (c == &b->cam[0] && !bus_has_addr(b, h.addr))
+			b->stat[ST_FRAMES_UNCLAIMED]++;
 		return;
 	}
 	b->stat[ST_FRAMES_OK]++;

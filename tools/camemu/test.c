@@ -680,6 +680,15 @@ static void test_frame_filtering(void)
 	X(2, 0x01, 0x55, 0xaa);
 	tap_ok(R.n == 0 && stat_of(ST_FRAMES_WRONGADDR) == 1 && B.log_seq == 0,
 	       "a frame for another address is ignored silently");
+	tap_ok(stat_of(ST_FRAMES_UNCLAIMED) == 1,
+	       "and counted as frames_unclaimed: no camera has address 2");
+	fresh_n(2);
+	X(2, 0x01, 0x55, 0xaa);
+	X(5, 0x01, 0x55, 0xaa);
+	tap_ok(stat_of(ST_FRAMES_WRONGADDR) == 3 &&
+	       stat_of(ST_FRAMES_UNCLAIMED) == 1,
+	       "two cameras: a frame for camera 2 is not unclaimed, one for 5 is, once");
+	fresh();
 	X(0, 0x01, 0x55, 0xaa);
 	tap_ok(R.n == 0, "address 0 (reserved) is ignored");
 	X(0xff, 0x04, 0x99);

@@ -3,7 +3,8 @@
 #
 # Entry point of `make check`, `make demo`, `make bench`, `make fuzz` and
 # `make check-long`; `run.sh plan NAME [guest.py options]` boots one plan
-# of tools/testbed/plans (for development). Installs what is missing, builds (or finds in the
+# of tools/testbed/plans and `run.sh job NAME...` runs make check's side
+# jobs by name (for development). Installs what is missing, builds (or finds in the
 # cache) the test kernel and guest userspace, builds the module, the camera
 # emulator and the selftests, then runs the target.
 set -eu
@@ -425,6 +426,20 @@ plan)
 	esac
 	guest_run "$plan" "$SERCAM_BUILD/plan-$plan/guest" "$@"
 	python3 "$tb/verdict.py" "$SERCAM_BUILD/plan-$plan"
+	;;
+job)
+	# for development: make check's side jobs by name, as make check
+	# runs them (their overlays and camemu options), one after another,
+	# e.g. run.sh job rs485 ov528-bus
+	shift
+	res=$SERCAM_BUILD/jobs
+	mkdir -p "$res"
+	for job in "$@"; do
+		tb_log "check job '$job'"
+		check_job "$job" "$res" || true
+		grep '^not ok' "$res/$job.tap" || true
+		echo "$job: $(grep -c '^ok' "$res/$job.tap") passed, $(grep -c '^not ok' "$res/$job.tap") failed"
+	done
 	;;
 bench)
 	# BENCH_FAMILIES: which families' benchmarks (all unless told)
