@@ -5,7 +5,8 @@
 #
 #   bad           what sercam-attach must refuse, with the message and
 #                 errno: a path that is not a tty, an unknown family, bad
-#                 properties (the common parser's and the attach's own)
+#                 properties (the common parser's and the attach's own;
+#                 for the SXH485, every case of badconfig-test.sh)
 #   up [ARGS]     attach in the background (--daemon): the node appears
 #                 and is sercam's; its pid goes to /tmp/sercam-attach.pid
 #   busy          a second attach of the same tty: EBUSY, the first stays
@@ -93,6 +94,33 @@ bad)
 		--family "$family" --speed "$speed" --prop camera@1/sxh,transfer=whole "$tty"
 	refused "address and bus" EINVAL "one or the other" \
 		--address 1 --bus 1,2 "$tty"
+	# the devicetree's bad configurations (badconfig-test.sh boots a
+	# few of them), through the same parser from a software node
+	[ "$family" = sxh485 ] && {
+	refused "current-speed missing" EINVAL "current-speed missing" \
+		--family "$family" "$tty"
+	refused "current-speed 0" EINVAL "current-speed = 0: not a UART rate" \
+		--family "$family" --speed 0 "$tty"
+	refused "absurd current-speed" EINVAL "current-speed = 99999999: not a UART rate" \
+		--family "$family" --speed 99999999 "$tty"
+	refused "max-speed the camera cannot switch to" EINVAL \
+		"max-speed = 230400: a SXH485 camera cannot be switched to that rate" \
+		--family "$family" --speed "$speed" --max-speed 230400 "$tty"
+	refused "address 0" EINVAL "camera address 0 is not in 1..254" \
+		--family "$family" --speed "$speed" --address 0 "$tty"
+	refused "address 255 (broadcast)" EINVAL "camera address 255 is not in 1..254" \
+		--family "$family" --speed "$speed" --address 255 "$tty"
+	refused "resolution table not in triplets" EINVAL \
+		"sxh,resolutions must be 1 to 8 <code width height> triplets" \
+		--family "$family" --speed "$speed" --prop sxh,resolutions=5,640 "$tty"
+	refused "resolution with an odd width" EINVAL \
+		"sxh,resolutions entry 0 <5 641 480>: code must be 0..255, sizes even" \
+		--family "$family" --speed "$speed" --prop sxh,resolutions=5,641,480 "$tty"
+	refused "resolution code repeated" EINVAL \
+		"sxh,resolutions entry 1 repeats a code or size" \
+		--family "$family" --speed "$speed" \
+		--prop sxh,resolutions=5,640,480,5,320,240 "$tty"
+	}
 	# /dev/ptmx opens only with devpts mounted beside it
 	grep -q ' /dev/pts devpts' /proc/mounts ||
 		{ mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; } 2>/dev/null

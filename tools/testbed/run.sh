@@ -181,10 +181,15 @@ check_job() {
 		stream_run "${job#stream-}" "$res/$job.tap"
 		return
 		;;
-	badconfig)
+	badconfig | badconfig-long)
+		# make check: a property missing and a bad array, each its own
+		# boot (the attach plan refuses every case, from a software
+		# node); make check-long: every case
 		rm -rf "$d"
+		[ "$job" = badconfig-long ] || export BADCONFIG_CASES="1 8"
 		"$tb/badconfig-test.sh" "$d" "$SERCAM_TOP/dts/qemu-virt-sercam.dtso" -- \
 			$(guest_cmd badconfig "$d/none" --timeout 300) >"$res/$job.tap"
+		unset BADCONFIG_CASES
 		return
 		;;
 	esac
@@ -392,6 +397,8 @@ check-long)
 	check_job openmv-long "$res/host"
 	# and the ASCII U# camera's
 	check_job ascii-u-long "$res/host"
+	# every bad devicetree configuration, a boot each (make check: two)
+	check_job badconfig-long "$res/host"
 	# sercam-attach on a USB-serial adapter: unplugged mid-frame,
 	# plugged in again, 200 attach/detach cycles
 	check_job attach-usb "$res/host"
