@@ -18,13 +18,14 @@
 #define AU_MAX_SIZE	0xffff	/* what 4 hex digits can announce */
 
 enum austat {
-	AU_PICTURES, AU_CONT_STOPS, AU_ERRORS, AU_N
+	AU_PICTURES, AU_CONT_STOPS, AU_ERRORS, AU_CMDS_UNSUPPORTED, AU_N
 };
 
 static const char *const austat_names[AU_N] = {
 	[AU_PICTURES] = "pictures",
 	[AU_CONT_STOPS] = "cont_stops",
 	[AU_ERRORS] = "errors",
+	[AU_CMDS_UNSUPPORTED] = "cmds_unsupported",
 };
 
 struct au {
@@ -34,6 +35,7 @@ struct au {
 	unsigned int packet;	/* bytes a write */
 	double packet_gap_ms;	/* pause between two writes */
 	bool upper;		/* hex digits of UP in upper case */
+	bool has_cont;		/* the model has continuous mode (UC) */
 	/* state */
 	bool cont;		/* continuous mode */
 	uint8_t pic_n;		/* size of the next picture, 1..3 */
@@ -147,6 +149,23 @@ static int64_t capture_ns(const struct ucam *u, uint8_t n)
 	return ms_ns(u->capture_ms * (double)(w * h) / (640.0 * 480.0));
 }
 
+/*
+ * Leave continuous mode at @t: the picture on the line finishes, the
+ * next one is not sent.
+ */
+static void cont_end(struct bus *b, int64_t t)
+{
+	struct au *a = A(b);
+
+	a->cont = false;
+	if (a->pic_t != T_NEVER && a->pic_t > t) {
+		a->pic_t = T_NEVER;
+		if (b->uc->busy_until > t)
+			b->uc->busy_until = wave_end(&b->out) > t ?
+					    wave_end(&b->out) : t;
+	}
+}
+
 static void handle(struct bus *b, const struct ucmd *c, int64_t t)
 {
 	struct ucam *u = b->uc;
@@ -160,6 +179,12 @@ static void handle(struct bus *b, const struct ucmd *c, int64_t t)
 		end = reply(b, t, "UI#");
 		a->rate_new = rates[digit];
 		a->rate_t = end;
+	} else if (digit >= 1 && digit <= 3 && d[1] == 'C' && !a->has_cont) {
+		/* a model without continuous mode: a command it cannot do */
+		reply(b, t, "UE#");
+		a->st[AU_CMDS_UNSUPPORTED]++;
+		ucam_log_status(u, c->lognum, 1);
+		return;
 	} else if (digit >= 1 && digit <= 3 && (d[1] == 'G' || d[1] == 'C')) {
 		end = reply(b, t, d[1] == 'G' ? "UG#" : "UC#");
 		a->cont = d[1] == 'C';
@@ -185,14 +210,8 @@ static void complete(struct bus *b, int64_t t)
 
 	if (a->cont) {
 		/* any command ends continuous mode after the picture under way */
-		a->cont = false;
+		cont_end(b, t);
 		a->st[AU_CONT_STOPS]++;
-		if (a->pic_t != T_NEVER && a->pic_t > t) {
-			a->pic_t = T_NEVER;
-			if (b->uc->busy_until > t)
-				b->uc->busy_until = wave_end(&b->out) > t ?
-						    wave_end(&b->out) : t;
-		}
 	}
 	ucam_command(b, t, a->pbuf, a->pn);
 	a->pn = 0;
@@ -300,6 +319,14 @@ static int set(struct bus *b, const char *key, const char *val, char *err,
 		if (strcmp(val, "lower") && strcmp(val, "upper"))
 			SET_ERR("hex is lower or upper");
 		a->upper = val[0] == 'u';
+	} else if (!strcmp(key, "continuous") ||
+		   !strcmp(key, "has-continuous")) {
+		if (parse_ulong(val, 10, 1, &x))
+			SET_ERR("%s is 0 or 1", key);
+		a->has_cont = x;
+		/* a model without it is not in it: stop as a command would */
+		if (!x && a->cont)
+			cont_end(b, b->now);
 	} else {
 		SET_ERR("unknown key '%s'", key);
 	}
@@ -314,13 +341,13 @@ static void status(struct bus *b, struct sbuf *out)
 
 	dims(a->pic_n ? a->pic_n : 3, &w, &h);
 	sbuf_printf(out,
-		    "ok family=ascii-u rate=%u guest=%u plugged=%d booting=%d continuous=%d sending=%d res=%ux%u frames=%zu poweron-rate=%u quality=%d pad=%u packet=%u packet-gap-ms=%g hex=%s cmd-ms=%g capture-ms=%g boot-ms=%g detail=%d\n",
+		    "ok family=ascii-u rate=%u guest=%u plugged=%d booting=%d continuous=%d sending=%d res=%ux%u frames=%zu poweron-rate=%u quality=%d pad=%u packet=%u packet-gap-ms=%g hex=%s has-continuous=%d cmd-ms=%g capture-ms=%g boot-ms=%g detail=%d\n",
 		    u->rate, b->gmode == GUEST_UNKNOWN ? 0 : bus_guest_rate(b),
 		    u->plugged, b->now < u->deaf_until, a->cont,
 		    a->pic_t != T_NEVER || u->busy_until > b->now, w, h,
 		    u->nrec, u->poweron_rate, a->quality, a->pad, a->packet,
-		    a->packet_gap_ms, a->upper ? "upper" : "lower", u->cmd_ms,
-		    u->capture_ms, u->boot_ms, u->detail);
+		    a->packet_gap_ms, a->upper ? "upper" : "lower", a->has_cont,
+		    u->cmd_ms, u->capture_ms, u->boot_ms, u->detail);
 }
 
 static int exec(struct bus *b, char **w, int nw, struct sbuf *out)
@@ -362,11 +389,15 @@ const char asciiu_help[] =
 	"ping                          -> ok pong\n"
 	"set KEY VALUE                 -> ok  (rate R, poweron-rate R, quality 1..100,\n"
 	"                                     pad N, packet N, packet-gap-ms MS,\n"
-	"                                     hex lower|upper, cmd-ms, capture-ms,\n"
+	"                                     hex lower|upper, continuous 0|1 (0: a\n"
+	"                                     model without UC, answered UE#; also\n"
+	"                                     has-continuous), cmd-ms, capture-ms,\n"
 	"                                     boot-ms MS, detail 0..4,\n"
 	"                                     guest-rate R|unknown|follow, verbose 0|1)\n"
 	"status                        -> ok family=ascii-u rate=.. guest=.. plugged=..\n"
-	"                                 booting=.. continuous=.. sending=.. ...\n"
+	"                                 booting=.. continuous=.. (in continuous\n"
+	"                                 mode now) sending=.. ... has-continuous=..\n"
+	"                                 (the continuous setting) ...\n"
 	"frames [since=N]              -> frame N ... lines (pictures sent), ok <count>\n"
 	"frame N                       -> ok N res=WxH quality=Q size=S sha256=H\n"
 	"                                 announced=S announced_sha256=H captured_ns=T\n"
@@ -406,6 +437,7 @@ void asciiu_setup(struct bus *b, int64_t t0)
 	a->quality = 60;
 	a->pad = 1;
 	a->packet = AU_PACKET;
+	a->has_cont = true;
 	a->pic_t = a->rate_t = T_NEVER;
 	u = ucam_new(&au_ops, a, t0);
 	u->rate = u->poweron_rate = 19200;

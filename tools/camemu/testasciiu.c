@@ -266,6 +266,98 @@ static void test_continuous(void)
 	tap_ok(!strncmp(actl("frames"), "frame 1 res=160x120 ", 20), "ascii-u: continuous pictures in the manifest");
 }
 
+/* set continuous 0: a model without UC; UC refused, UG as before */
+static void test_no_continuous(void)
+{
+	static const char *const ucs[] = { "UC1#", "UC2#", "UC3#" };
+	const uint8_t *d;
+	unsigned int w, h;
+	size_t n, rest;
+	int64_t t0;
+	long j;
+	int nc;
+	bool ok;
+
+	afresh();
+	tap_ok(strstr(actl("status"), " continuous=0 ") &&
+	       strstr(actl("status"), " has-continuous=1 "),
+	       "ascii-u: has continuous mode by default (has-continuous=1)");
+	tap_ok(!strncmp(actl("set continuous 2"), "err ", 4) &&
+	       !strncmp(actl("set continuous x"), "err ", 4),
+	       "ascii-u: set continuous takes 0 or 1 only");
+	tap_ok(!strcmp(actl("set continuous 0"), "ok\n") &&
+	       strstr(actl("status"), " has-continuous=0 "),
+	       "ascii-u: set continuous 0: status has-continuous=0");
+	ok = true;
+	for (size_t i = 0; i < ARRAY_SIZE(ucs); i++) {
+		t0 = AB.now;
+		asend(ucs[i]);
+		ok = aexpect("UE#", 50) &&
+		     R.t[rpos - 1] == t0 + wire(4, 19200) + MS + wire(3, 19200) && ok;
+		/* nothing after it: no UC#, no UP, no picture */
+		if (aget(1, 1000)) {
+			tap_hexdiag("after UE#", R.d + rpos, R.n - rpos);
+			ok = false;
+			rpos = R.n;
+		}
+	}
+	tap_ok(ok, "ascii-u: continuous 0: UC1#, UC2#, UC3# get exactly UE#, then nothing");
+	tap_ok(strstr(actl("status"), " continuous=0 ") &&
+	       !strncmp(actl("frames"), "ok 0\n", 5),
+	       "ascii-u: continuous 0: never in continuous mode, no picture taken");
+	tap_ok(strstr(actl("stats"), "stat cmds_unsupported 3\n") &&
+	       strstr(actl("stats"), "stat errors 0\n") &&
+	       strstr(actl("stats"), "stat cmds_bad 0\n") &&
+	       strstr(actl("log"), " err UC2#\n"),
+	       "ascii-u: continuous 0: the refused UC counted in cmds_unsupported, logged err");
+	asend("UC9#");
+	tap_ok(aexpect("UE#", 50) &&
+	       strstr(actl("stats"), "stat cmds_unsupported 3\n") &&
+	       strstr(actl("stats"), "stat errors 1\n"),
+	       "ascii-u: continuous 0: UC9# still a bad command (errors)");
+
+	/* UG exactly as before */
+	t0 = AB.now;
+	asend("UG2#");
+	tap_ok(aexpect("UG#", 50) &&
+	       R.t[rpos - 1] == t0 + wire(4, 19200) + MS + wire(3, 19200),
+	       "ascii-u: continuous 0: UG2# answered UG#");
+	n = picture(&d, 500);
+	j = n ? test_jpeg_walk(d, n) : -1;
+	tap_ok(n > 1000 && j > 0 && (size_t)j == n - 1 && d[n - 1] == 0x00 &&
+	       !jpeg_probe(d, (size_t)j, &w, &h, &nc) && w == 320 && h == 240 &&
+	       in_manifest(1, d, n - 1, d, n, w, h),
+	       "ascii-u: continuous 0: then UP<size># and the whole 320x240 JPEG (%zu)", n);
+	tap_ok(!aget(1, 1000) && strstr(actl("stats"), "stat pictures 1\n"),
+	       "ascii-u: continuous 0: one picture, nothing after");
+
+	/* back on: UC works again */
+	tap_ok(!strcmp(actl("set continuous 1"), "ok\n") &&
+	       strstr(actl("status"), " has-continuous=1 "),
+	       "ascii-u: set continuous 1: status has-continuous=1");
+	asend("UC1#");
+	tap_ok(aexpect("UC#", 50), "ascii-u: continuous 1: UC1# answered UC#");
+	n = picture(&d, 500);
+	tap_ok(n > 0 && picture(&d, 500) > 0 &&
+	       strstr(actl("status"), " continuous=1 "),
+	       "ascii-u: continuous 1: pictures back to back, in continuous mode");
+
+	/* turned off in continuous mode: ends it after the picture under way */
+	tap_ok(!strcmp(actl("set has-continuous 0"), "ok\n") &&
+	       strstr(actl("status"), " continuous=0 ") &&
+	       strstr(actl("status"), " has-continuous=0 "),
+	       "ascii-u: set has-continuous 0 in continuous mode ends it");
+	await_ns(2000 * MS);
+	rest = R.n - rpos;
+	ok = !rest || (picture(&d, 10) > 0 && R.n == rpos);
+	tap_ok(ok && !aget(1, 1000),
+	       "ascii-u: the picture under way finishes (%zu bytes), then silence", rest);
+	asend("UC1#");
+	tap_ok(aexpect("UE#", 50) && !aget(1, 1000) &&
+	       strstr(actl("stats"), "stat cmds_unsupported 4\n"),
+	       "ascii-u: and UC1# is refused again");
+}
+
 static void test_faults(void)
 {
 	const uint8_t *d;
@@ -350,6 +442,7 @@ void asciiu_unit_tests(void)
 {
 	test_commands();
 	test_continuous();
+	test_no_continuous();
 	test_faults();
 	bus_free(&AB);
 	free(R.d);

@@ -1684,6 +1684,7 @@ static void test_uc_options(void)
 		"--family vc0706 --set align=0",
 		"--family vc0706 --set nosuchkey=1",
 		"--family ascii-u --set align=8",
+		"--family ascii-u --set continuous=2",
 		"--family ascii-u --fault badcrc",
 		"--family vc0706 --fault stall 5 addr=1",
 	};
