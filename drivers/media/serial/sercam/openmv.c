@@ -93,6 +93,8 @@ static const char *const omv_stat_names[] = {
 	NULL
 };
 
+SERCAM_FSTAT_NAMES_FIT(omv_stat_names);
+
 /**
  * struct omv_cam - an OpenMV camera
  * @rx: the parser of the bytes from the camera, whether an exchange

@@ -80,6 +80,8 @@ static const char *const ov528_stat_names[] = {
 	NULL
 };
 
+SERCAM_FSTAT_NAMES_FIT(ov528_stat_names);
+
 /* CBE's order on the wire: contrast, brightness, exposure. */
 enum { OV528_CONTRAST, OV528_BRIGHTNESS, OV528_EXPOSURE, OV528_NUM_CBE };
 

@@ -68,6 +68,8 @@ static const char *const pixy_stat_names[] = {
 	NULL
 };
 
+SERCAM_FSTAT_NAMES_FIT(pixy_stat_names);
+
 /**
  * struct pixy_cam - a Pixy
  * @parser: the receive parser; under the link's receive lock

@@ -27,6 +27,8 @@
 #define _SERCAM_FAMILY_H
 
 #include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/build_bug.h>
 #include <linux/pm.h>
 #include <linux/types.h>
 
@@ -41,7 +43,7 @@ struct v4l2_ctrl_handler;
 
 #define SERCAM_MAX_MODES	8
 #define SERCAM_MAX_CAMS		8
-#define SERCAM_MAX_FSTATS	8
+#define SERCAM_MAX_FSTATS	16
 
 /**
  * struct sercam_mode - a format and frame size a camera offers
@@ -232,8 +234,17 @@ static inline void sercam_stat_inc(struct sercam_camera *cam,
 static inline void sercam_fstat_add(struct sercam_camera *cam, unsigned int i,
 				    u64 n)
 {
-	atomic64_add(n, &cam->fstats[i]);
+	if (!WARN_ON_ONCE(i >= SERCAM_MAX_FSTATS))
+		atomic64_add(n, &cam->fstats[i]);
 }
+
+/*
+ * SERCAM_FSTAT_NAMES_FIT() - a family's counter names (NULL-terminated)
+ * fit in &sercam_camera.fstats: checked where the family defines them.
+ */
+#define SERCAM_FSTAT_NAMES_FIT(names)					\
+	static_assert(ARRAY_SIZE(names) <= SERCAM_MAX_FSTATS + 1,	\
+		      #names ": more counters than SERCAM_MAX_FSTATS")
 
 /**
  * struct sercam_family_ops - what a camera family does

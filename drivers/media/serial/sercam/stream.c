@@ -57,6 +57,8 @@ static const char *const stream_stat_names[] = {
 	NULL
 };
 
+SERCAM_FSTAT_NAMES_FIT(stream_stat_names);
+
 static const char *const stream_framing_names[] = {
 	[STREAM_FRAMING_JPEG] = "jpeg",
 	[STREAM_FRAMING_MARKERS] = "markers",

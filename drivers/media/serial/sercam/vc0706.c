@@ -75,6 +75,8 @@ static const char *const vc_stat_names[] = {
 	NULL
 };
 
+SERCAM_FSTAT_NAMES_FIT(vc_stat_names);
+
 /**
  * struct vc_cam - a VC0706 camera
  * @sn: its serial number
