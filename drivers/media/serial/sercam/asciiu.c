@@ -10,7 +10,9 @@
  *
  * A push family: streaming puts the camera in continuous mode (UC) and the
  * receive path writes each picture straight into the oldest queued buffer,
- * taken when its announcement arrives. A picture is good only when all its
+ * taken when its announcement arrives. A camera that refuses UC (UE#, twice)
+ * is asked for a picture at a time (UG), the next as soon as one is over;
+ * the pictures come the same way. A picture is good only when all its
  * announced bytes came, they hold one JPEG (the marker walk; padding after
  * EOI tolerated) and that JPEG is the size asked for; anything else is an
  * error buffer. Stream-off sends UI at the current rate, which ends
@@ -45,6 +47,8 @@
 #define AU_CAPTURE_US_VGA	100000
 /* Between attempts to restart a camera that went silent. */
 #define AU_RETRY_MS		1000
+/* &au_cam.flags */
+#define AU_LOST			0
 
 /* The family's own counters, in &sercam_camera.fstats. */
 enum {
@@ -56,6 +60,7 @@ enum {
 	AU_STAT_TOO_LONG,
 	AU_STAT_ERROR_REPLIES,
 	AU_STAT_RESTARTS,
+	AU_STAT_SINGLE,
 };
 
 static const char *const au_stat_names[] = {
@@ -67,8 +72,11 @@ static const char *const au_stat_names[] = {
 	[AU_STAT_TOO_LONG] = "too_long",
 	[AU_STAT_ERROR_REPLIES] = "error_replies",
 	[AU_STAT_RESTARTS] = "restarts",
+	[AU_STAT_SINGLE] = "single_requests",
 	NULL
 };
+
+SERCAM_FSTAT_NAMES_FIT(au_stat_names);
 
 /**
  * struct au_cam - an ASCII U# camera
@@ -86,7 +94,11 @@ static const char *const au_stat_names[] = {
  * @baud: the link's rate, for timestamps (receive path)
  * @seen: the parser's counters already added to the camera's
  * @cam: back to the camera (the restart work)
- * @restart: puts a camera that went silent back in continuous mode
+ * @single: the camera has no continuous mode: UG for each picture
+ * @flags: %AU_LOST: the camera went silent while streaming: @restart
+ *	finds it first
+ * @restart: asks for pictures: continuous mode (UC), or the next picture
+ *	(UG, @single); first finds a camera that went silent (@lost)
  */
 struct au_cam {
 	struct au_parser parser;
@@ -99,6 +111,8 @@ struct au_cam {
 	u32 baud;
 	struct au_stats seen;
 	struct sercam_camera *cam;
+	bool single;
+	unsigned long flags;
 	struct delayed_work restart;
 };
 
@@ -285,6 +299,9 @@ static void au_feed_run(struct sercam_camera *cam, struct sercam_xfer *x,
 			}
 			break;
 		case AU_EV_DONE:
+			/* a picture at a time: ask for the next at once */
+			if (ac->single && ac->sink)
+				mod_delayed_work(system_wq, &ac->restart, 0);
 			tail = au_finish(cam, ac, 0, replay ? NULL : &tail_len);
 			if (tail) {
 				au_feed_run(cam, x, tail, tail_len, t, true);
@@ -335,6 +352,8 @@ static void au_listen(void *ctx, const u8 *buf, size_t len, ktime_t t)
 		return;
 	}
 	/* silent while it should be sending: cut off, restarted, gone */
+	if (ac->sink)
+		set_bit(AU_LOST, &ac->flags);
 	if (au_in_picture(&ac->parser))
 		au_finish(cam, ac, -ETIMEDOUT, NULL);
 	au_break(&ac->parser);
@@ -414,8 +433,11 @@ static int au_set_rate(struct sercam_camera *cam, u32 baud,
 
 /* --- streaming ----------------------------------------------------------- */
 
-/* Continuous mode at the size asked for. The link is not claimed. */
-static int au_continuous(struct sercam_camera *cam)
+/*
+ * Pictures at the size asked for: continuous mode, or (@single) the next
+ * picture. The link is not claimed.
+ */
+static int au_request(struct sercam_camera *cam)
 {
 	struct au_cam *ac = cam->priv;
 	int ret;
@@ -424,14 +446,18 @@ static int au_continuous(struct sercam_camera *cam)
 	if (ret)
 		return ret;
 	ac->baud = sercam_link_baud(cam->link) ? : AU_BAUD_DEFAULT;
-	ret = au_cmd_xfer(cam, AU_OP_CONTINUOUS, cam->mode->code, &cam->stop);
+	if (ac->single)
+		sercam_fstat_add(cam, AU_STAT_SINGLE, 1);
+	ret = au_cmd_xfer(cam, ac->single ? AU_OP_PICTURE : AU_OP_CONTINUOUS,
+			  cam->mode->code, &cam->stop);
 	sercam_link_release(cam->link);
 	return ret;
 }
 
 /*
- * The camera went silent while streaming (or refused continuous mode):
- * find it again, at whatever rate it is at now, and restart it.
+ * Ask for pictures: the next one (a camera without continuous mode), or
+ * continuous mode again after the camera went silent while streaming,
+ * found first at whatever rate it is at now.
  */
 static void au_restart_work(struct work_struct *work)
 {
@@ -439,20 +465,23 @@ static void au_restart_work(struct work_struct *work)
 					 restart);
 	struct sercam_camera *cam = ac->cam;
 	struct sercam_frame f = {};
-	int ret;
+	int ret = 0;
 
-	sercam_fstat_add(cam, AU_STAT_RESTARTS, 1);
-	if (READ_ONCE(cam->present))
-		ret = sercam_camera_resync(cam);
-	else
-		ret = sercam_camera_ready(cam, &cam->stop);
+	if (test_and_clear_bit(AU_LOST, &ac->flags)) {
+		sercam_fstat_add(cam, AU_STAT_RESTARTS, 1);
+		if (READ_ONCE(cam->present))
+			ret = sercam_camera_resync(cam);
+		else
+			ret = sercam_camera_ready(cam, &cam->stop);
+	}
 	if (!ret)
-		ret = au_continuous(cam);
+		ret = au_request(cam);
 	if (!ret || au_give_up(ret) || sercam_stopped(&cam->stop))
 		return;
 	/* the application hears of it: an error buffer, if one is queued */
 	if (!ac->sink->get(ac->sink, &f))
 		ac->sink->done(ac->sink, &f, ret);
+	set_bit(AU_LOST, &ac->flags);
 	queue_delayed_work(system_wq, &ac->restart,
 			   msecs_to_jiffies(AU_RETRY_MS));
 }
@@ -469,14 +498,22 @@ static int au_stream_on(struct sercam_camera *cam, struct sercam_sink *sink)
 	au_break(&ac->parser);
 	ac->sink = sink;
 	ac->have_frame = false;
+	clear_bit(AU_LOST, &ac->flags);
 	/* listening first: the first picture may follow UC# at once */
 	sercam_link_listen(cam->link, au_listen, cam);
-	ret = au_continuous(cam);
+	ret = au_request(cam);
 	if (ret && !au_give_up(ret)) {
 		/* a glitch, or the camera moved: once more after a look */
 		ret = sercam_camera_resync(cam);
 		if (!ret)
-			ret = au_continuous(cam);
+			ret = au_request(cam);
+	}
+	if (ret == -EIO && !ac->single) {
+		/* UE# to UC twice: a camera without continuous mode */
+		dev_info(cam->dev,
+			 "the camera refuses continuous mode (UC): a picture at a time (UG)\n");
+		ac->single = true;
+		ret = au_request(cam);
 	}
 	if (ret) {
 		sercam_link_listen(cam->link, NULL, NULL);
