@@ -146,6 +146,16 @@ int main(int argc, char **argv)
 	copy = calloc(frames, sizeof(*copy));
 	len = calloc(frames, sizeof(*len));
 	flag = calloc(frames, sizeof(*flag));
+	/*
+	 * One frame first, so that the counters below move for the fault
+	 * only: a family may set the camera up at stream-on (a VC0706 size
+	 * change resets it, and the driver's search for it at its rates
+	 * counts timeouts).
+	 */
+	if (cam_start(&c, 2, V4L2_MEMORY_MMAP) || cam_dqbuf(&c, &b, 60000))
+		ksft_exit_fail_msg("no first frame at %ux%u: %s\n", w, h,
+				   strerror(errno));
+	cam_stop(&c);
 
 	snprintf(stat, sizeof(stat), "fault_%s", fault);
 	injected0 = emu_stat(stat);
