@@ -263,10 +263,20 @@ check_job() {
 		guest_run attach-pixy "$d/guest" --rate 19200 --overlay none \
 			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
 		;;
-	vc0706)
+	vc0706 | vc0706-faults)
 		# a VC0706 camera powered up at 38400, moved to 115200
-		guest_run vc0706 "$d/guest" --rate 38400 \
+		guest_run "$job" "$d/guest" --rate 38400 \
 			--overlay "$SERCAM_TOP/dts/qemu-virt-vc0706.dtso" \
+			--camemu-arg=--family --camemu-arg=vc0706 \
+			--camemu-arg=--set --camemu-arg=boot-ms=300 >/dev/null 2>&1
+		;;
+	vc0706-verify)
+		# and with vimicro,verify-reads: every chunk read twice, so
+		# that bit errors in the picture's data are seen
+		sed 's/^\(\t\tcurrent-speed = .*\)$/\1\n\t\tvimicro,verify-reads;/' \
+			"$SERCAM_TOP/dts/qemu-virt-vc0706.dtso" >"$d/verify.dtso"
+		grep -q verify-reads "$d/verify.dtso" || tb_die "vc0706-verify: no overlay"
+		guest_run "$job" "$d/guest" --rate 38400 --overlay "$d/verify.dtso" \
 			--camemu-arg=--family --camemu-arg=vc0706 \
 			--camemu-arg=--set --camemu-arg=boot-ms=300 >/dev/null 2>&1
 		;;
@@ -402,6 +412,9 @@ check-long)
 	check_job openmv-long "$res/host"
 	# and the ASCII U# camera's
 	check_job ascii-u-long "$res/host"
+	# the VC0706's fault rows, and bit errors with every chunk read twice
+	check_job vc0706-faults "$res/host"
+	check_job vc0706-verify "$res/host"
 	# every bad devicetree configuration, a boot each (make check: two)
 	check_job badconfig-long "$res/host"
 	# sercam-attach on a USB-serial adapter: unplugged mid-frame,

@@ -21,11 +21,13 @@
  * Copyright (C) 2026 The sercam authors
  */
 #include <linux/bits.h>
+#include <linux/debugfs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/property.h>
+#include <linux/seq_file.h>
 #include <linux/serdev.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -96,6 +98,8 @@ SERCAM_FSTAT_NAMES_FIT(vc_stat_names);
  * @chunk: the read size in use
  * @clean: clean frames since @chunk last changed
  * @verify: frames still to read twice
+ * @verify_all: every chunk is read twice (vimicro,verify-reads): a noisy
+ *	link, where a flipped bit in the picture's data is otherwise unseen
  * @frozen: a freeze was answered and no resume since: the camera may
  *	still hold that frame, which must not be delivered twice
  * @copy: the second read of a chunk
@@ -120,6 +124,7 @@ struct vc_cam {
 	u32 chunk;
 	unsigned int clean;
 	unsigned int verify;
+	bool verify_all;
 	bool frozen;
 	u8 copy[VC_CHUNK_MAX];
 	u8 tail[VC_CHUNK_MAX];
@@ -551,7 +556,7 @@ static int vc_read_chunk(struct sercam_camera *cam, u32 addr, u8 *dst, u32 n)
 	int ret;
 
 	ret = vc_xfer(cam, tx, len, VC_READ_FBUF, &r, dst, n, &cam->stop);
-	if (ret || !vc->verify)
+	if (ret || (!vc->verify && !vc->verify_all))
 		return ret;
 	ret = vc_xfer(cam, tx, len, VC_READ_FBUF, &r, vc->copy, n,
 		      &cam->stop);
@@ -747,6 +752,8 @@ static int vc_probe_cam(struct sercam_camera *cam)
 	vc->has_tvout = -1;
 	cam->motion = true;
 	vc->chunk = VC_CHUNK_MAX;
+	vc->verify_all = fwnode_property_read_bool(cam->fwnode,
+						   "vimicro,verify-reads");
 	return 0;
 }
 
@@ -771,6 +778,29 @@ static void vc_stream_off(struct sercam_camera *cam)
 	sercam_link_release(cam->link);
 }
 
+/*
+ * The read's state, for a look at how the link is doing: the chunk size it
+ * adapted to, the frames still read twice, the clean frames towards the
+ * next larger chunk. Read without the link (a snapshot of changing words).
+ */
+static int vc_info_show(struct seq_file *m, void *unused)
+{
+	struct sercam_camera *cam = m->private;
+	struct vc_cam *vc = cam->priv;
+
+	seq_printf(m, "chunk %u (%u..%u)\nverify_frames %u\nclean_frames %u\nverify_reads %d\n",
+		   READ_ONCE(vc->chunk), VC_CHUNK_MIN, VC_CHUNK_MAX,
+		   READ_ONCE(vc->verify), READ_ONCE(vc->clean),
+		   vc->verify_all);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vc_info);
+
+static void vc_debugfs(struct sercam_camera *cam, struct dentry *dir)
+{
+	debugfs_create_file("vc0706", 0444, dir, cam, &vc_info_fops);
+}
+
 static const struct sercam_family_ops vc_ops = {
 	.probe = vc_probe_cam,
 	.fill_mode = vc_fill_mode,
@@ -780,6 +810,7 @@ static const struct sercam_family_ops vc_ops = {
 	.cam_init = vc_cam_init,
 	.capture = vc_capture,
 	.stream_off = vc_stream_off,
+	.debugfs = vc_debugfs,
 };
 
 /* Power-on 38400 first; then where a host may have left it. */
@@ -795,6 +826,7 @@ static const u32 vc_max_rates[] = {
 /* what sercam-attach may set besides the common properties */
 static const struct sercam_prop vc_props[] = {
 	{ "vimicro,serial-number", SERCAM_PROP_U32 },
+	{ "vimicro,verify-reads", SERCAM_PROP_BOOL },
 	{ }
 };
 
