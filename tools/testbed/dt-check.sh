@@ -32,6 +32,8 @@
 #   - dt-mk-schema leaves out a schema with errors and exits 0, after which
 #     nothing is validated: a check passes only if the sercam node really
 #     matched the binding (dt-validate -M).
+# dt-validate takes about a second to start: it runs once per section over
+# all of the section's trees, its output split per tree.
 # The schema set is sercam's bindings plus dt-schema's core schemas, which
 # already find faults in the kernel's Raspberry Pi trees (simple-bus
 # children without reg, for one): on those trees a check fails on any
@@ -108,23 +110,105 @@ done
 # The schema of every binding at once
 dt-mk-schema -j "${bindings[@]}" "$props" >"$tmp/schema.json" 2>"$tmp/mk.log"
 
-# validate NAME DTB ID: the DTB is clean and a node matched schema ID
-validate() {
-	local name=$1 dtb=$2 id=$3
+# awk -v global=FILE -f split.awk LIST LOG: splits the output (LOG) of one
+# dt-validate -M run over several trees (LIST, one file name a line) into
+# one record a line ("\n" for the line breaks, without the tree's file
+# name): TREE.diag the diagnostics, TREE.match the matches. A record starts
+# with the tree's file name; dt-validate prints the diagnostics of loading
+# a tree (e.g. "size (5) error for type uint32") without it, before that
+# tree's records: those lines go to the next tree, or, after the last one,
+# to the global FILE.
+cat >"$tmp/split.awk" <<'EOF'
+function flush() {
+	if (cur != "")
+		print rec >> (cur (rec ~ /^[^\\]*: matched on schema\(s\)/ ? ".match" : ".diag"))
+	cur = ""
+}
+# s without each "FILE:"
+function strip(s, f,   i, out) {
+	out = ""
+	while ((i = index(s, f ":")) > 0) {
+		out = out substr(s, 1, i - 1)
+		s = substr(s, i + length(f) + 1)
+	}
+	return out s
+}
+FNR == NR { files[$0] = 1; next }
+{
+	line = $0
+	for (f in files)
+		if (index(line, f ":") == 1) {
+			flush()
+			if (pending != "")
+				print pending >> (f ".diag")
+			pending = ""
+			cur = f
+			rec = strip(line, f)
+			sub(/^ /, "", rec)
+			next
+		}
+	if (cur != "" && pending == "" && line ~ /^[ \t]/) {
+		rec = rec "\\n" strip(line, cur)
+		next
+	}
+	flush()
+	pending = pending (pending == "" ? "" : "\\n") line
+}
+END {
+	flush()
+	if (pending != "")
+		print pending > global
+}
+EOF
 
-	dt-validate -s "$tmp/schema.json" "$dtb" >"$tmp/log" 2>&1
-	dt-validate -M -s "$tmp/schema.json" "$dtb" >"$tmp/match" 2>&1
-	if ! grep -qF "$id" "$tmp/match"; then
-		{
-			echo "no node matched $id"
-			cat "$tmp/mk.log"
-		} >>"$tmp/log"
-		result "not ok" "$name" "$tmp/log"
-	elif [ -s "$tmp/log" ]; then
-		result "not ok" "$name" "$tmp/log"
-	else
-		result ok "$name"
-	fi
+# validate_all GLOBAL DTB...: one dt-validate -M run over the DTBs (it
+# starts slowly), split into DTB.diag and DTB.match, GLOBAL what names none
+validate_all() {
+	local global=$1 d
+	shift
+	: >"$global"
+	for d; do
+		: >"$d.diag"
+		: >"$d.match"
+	done
+	dt-validate -M -s "$tmp/schema.json" "$@" >"$tmp/validate.log" 2>&1
+	printf '%s\n' "$@" |
+		awk -v global="$global" -f "$tmp/split.awk" - "$tmp/validate.log"
+}
+
+# validate NAME DTB ID: queues a check that the DTB is clean and a node
+# matched schema ID; flush_validate runs the queue, one dt-validate run
+vqueue=()
+validate() {
+	vqueue+=("$1|$2|$3")
+}
+
+flush_validate() {
+	local q name dtb id dtbs=()
+
+	[ ${#vqueue[@]} -gt 0 ] || return 0
+	for q in "${vqueue[@]}"; do
+		IFS='|' read -r name dtb id <<<"$q"
+		dtbs+=("$dtb")
+	done
+	validate_all "$tmp/global.log" "${dtbs[@]}"
+	for q in "${vqueue[@]}"; do
+		IFS='|' read -r name dtb id <<<"$q"
+		cat "$tmp/global.log" >"$tmp/log"
+		sed 's/\\n/\n/g' "$dtb.diag" >>"$tmp/log"
+		if ! grep -qF "$id" "$dtb.match"; then
+			{
+				echo "no node matched $id"
+				cat "$tmp/mk.log"
+			} >>"$tmp/log"
+			result "not ok" "$name" "$tmp/log"
+		elif [ -s "$tmp/log" ]; then
+			result "not ok" "$name" "$tmp/log"
+		else
+			result ok "$name"
+		fi
+	done
+	vqueue=()
 }
 
 # binding_of OVERLAY: the binding one of whose compatibles the overlay uses
@@ -193,13 +277,16 @@ for binding in "${bindings[@]}"; do
 			continue
 		fi
 		# this example alone: drop the others from the tree
-		cp "$tmp/ex.dtb" "$tmp/ex$i.dtb"
+		exdtb=$tmp/ex-${bname%.yaml}-$i.dtb
+		cp "$tmp/ex.dtb" "$exdtb"
 		for ((j = 0; j < examples; j++)); do
-			[ $j = $i ] || fdtput -r "$tmp/ex$i.dtb" "/example-$j"
+			[ $j = $i ] || fdtput -r "$exdtb" "/example-$j"
 		done
-		validate "$name" "$tmp/ex$i.dtb" "$schema_id"
+		validate "$name" "$exdtb" "$schema_id"
 	done
 done
+
+flush_validate
 
 # --- the overlays -----------------------------------------------------------
 
@@ -285,6 +372,7 @@ for f in "$top"/dts/*.dtso; do
 	bname=$(basename "$binding")
 	validate "$vname" "$tmp/$b.merged.dtb" "schemas/media/${bname%.yaml}.yaml#"
 done
+flush_validate
 
 # --- the Raspberry Pi overlays on the kernel's Raspberry Pi trees -----------
 
@@ -426,56 +514,6 @@ END {
 	if (ndev > 1)
 		printf "%s has %d enabled devices, in this order: %s; serdev adds the first one only, the others fail with -EBUSY\n",
 		       uart, ndev, devs
-}
-EOF
-
-# Splits the output of one dt-validate -M run over several trees into
-# one record a line ("\n" for the line breaks, without the tree's file
-# name): FILE.diag the diagnostics, FILE.match the matches. A record starts
-# with the tree's file name; dt-validate prints the diagnostics of loading
-# a tree (e.g. "size (5) error for type uint32") without it, before that
-# tree's records: those lines go to the next tree, or, after the last one,
-# to $tmp/rpi-global.log.
-cat >"$tmp/split.awk" <<'EOF'
-function flush() {
-	if (cur != "")
-		print rec >> (cur (rec ~ /^[^\\]*: matched on schema\(s\)/ ? ".match" : ".diag"))
-	cur = ""
-}
-# s without each "FILE:"
-function strip(s, f,   i, out) {
-	out = ""
-	while ((i = index(s, f ":")) > 0) {
-		out = out substr(s, 1, i - 1)
-		s = substr(s, i + length(f) + 1)
-	}
-	return out s
-}
-FNR == NR { files[$0] = 1; next }
-{
-	line = $0
-	for (f in files)
-		if (index(line, f ":") == 1) {
-			flush()
-			if (pending != "")
-				print pending >> (f ".diag")
-			pending = ""
-			cur = f
-			rec = strip(line, f)
-			sub(/^ /, "", rec)
-			next
-		}
-	if (cur != "" && pending == "" && line ~ /^[ \t]/) {
-		rec = rec "\\n" strip(line, cur)
-		next
-	}
-	flush()
-	pending = pending (pending == "" ? "" : "\\n") line
-}
-END {
-	flush()
-	if (pending != "")
-		print pending > global
 }
 EOF
 
@@ -666,16 +704,7 @@ for entry in "${rpi_boards[@]}"; do
 done
 
 # one dt-validate run over the board trees and every merged tree
-if [ ${#queue[@]} -gt 0 ]; then
-	dt-validate -M -s "$tmp/schema.json" "${dtbs[@]}" >"$tmp/rpi-validate.log" 2>&1
-	: >"$tmp/rpi-global.log"
-	for d in "${dtbs[@]}"; do
-		: >"$d.diag"
-		: >"$d.match"
-	done
-	printf '%s\n' "${dtbs[@]}" |
-		awk -v global="$tmp/rpi-global.log" -f "$tmp/split.awk" - "$tmp/rpi-validate.log"
-fi
+[ ${#queue[@]} -eq 0 ] || validate_all "$tmp/rpi-global.log" "${dtbs[@]}"
 declare -A noted=()
 for q in "${queue[@]}"; do
 	IFS='|' read -r bn bf merged uart added id vname <<<"$q"
