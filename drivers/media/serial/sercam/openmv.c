@@ -321,6 +321,7 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 	struct sercam_camera *cam = x->ctx;
 	struct omv_cam *oc = cam->priv;
 	const struct omv_hdr *h = &oc->rx.hdr;
+	bool reack = false;
 	size_t used;
 	int ret;
 
@@ -334,6 +335,8 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 		case OMV_RX_MORE:
 			break;
 		case OMV_RX_HEADER:
+			if (!(h->flags & OMV_F_EVENT) && h->seq == oc->expect)
+				reack = false;	/* the camera moved on */
 			/* the awaited data goes where the caller said */
 			if (!(h->flags & (OMV_F_EVENT | OMV_F_NAK)) &&
 			    h->seq == oc->expect && oc->dst)
@@ -348,6 +351,18 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 			ret = omv_packet(cam);
 			if (ret == -EINPROGRESS)
 				break;
+			if (ret == -EALREADY) {
+				/*
+				 * A resend of a packet our late ACK took
+				 * already: the awaited packet may come right
+				 * behind it, in these bytes. Were its header
+				 * left to the listener, its payload would go
+				 * nowhere; and once it comes, no ACK is owed
+				 * again. So the rest is read on first.
+				 */
+				reack = true;
+				break;
+			}
 			sercam_xfer_end(x, ret);
 			omv_count_hcrc(cam, &oc->rx);
 			/* what follows can only be events */
@@ -355,6 +370,8 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 			return;
 		}
 	}
+	if (reack)
+		sercam_xfer_end(x, -EALREADY);
 	omv_count_hcrc(cam, &oc->rx);
 }
 
