@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# compliance.sh [SIZE [ADDR]]: v4l2-compliance with streaming (-s) on the
-# first sercam node (with ADDR: the node of the camera at that address on
-# a bus): every check it makes is a TAP test, plus its totals: 0 failed
+# compliance.sh [SIZE [ADDR [FOURCC]]]: v4l2-compliance with streaming
+# (-s) on the first sercam node (with ADDR: the node of the camera at that
+# address on a bus; "" for none), in FOURCC (v4l2-ctl's name, JPEG unless
+# given): every check it makes is a TAP test, plus its totals: 0 failed
 # and 0 warnings.
 size=${1:-160x160}
 addr=$2
+fourcc=${3:-JPEG}
 if ! dev=$(sercam_dev.sh ${addr:+"$addr"}); then
 	[ -n "$addr" ] ||
 		{ echo "1..0 # SKIP no sercam video node"; exit 0; }
@@ -16,7 +18,7 @@ out=/tmp/compliance$addr.txt
 # "default": the format the driver chose for this link, as an application
 # that sets none gets it
 [ "$size" = default ] ||
-	v4l2-ctl -d "$dev" --set-fmt-video=width=${size%x*},height=${size#*x},pixelformat=JPEG
+	v4l2-ctl -d "$dev" --set-fmt-video=width=${size%x*},height=${size#*x},pixelformat=$fourcc
 v4l2-compliance -d "$dev" -s 5 >"$out" 2>&1
 rc=$?
 echo "TAP version 13"

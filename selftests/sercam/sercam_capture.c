@@ -2,13 +2,13 @@
 /*
  * sercam_capture - stream from the camera and check every frame
  *
- *   sercam_capture WxH COUNT [mmap|userptr|read] [jpeg|grey]
+ *   sercam_capture WxH COUNT [mmap|userptr|read] [jpeg|grey|rgb565]
  *
  * On a clean link every buffer must be good (no error flag), hold exactly
  * the bytes of a frame the emulated camera sent, newer than the one
- * before, decode as a WxH JPEG (grey: be W x H bytes), and carry a
- * sequence number one above the last and a monotonic start-of-exposure
- * timestamp.
+ * before, decode as a WxH JPEG (grey: be W x H bytes; rgb565: W x H x 2
+ * bytes, as the camera sent them), and carry a sequence number one above
+ * the last and a monotonic start-of-exposure timestamp.
  */
 #include <errno.h>
 #include <poll.h>
@@ -21,7 +21,9 @@
 
 #define DQ_TIMEOUT_MS	30000
 
-static bool grey;
+/* bytes per pixel of the raw format asked for; 0: JPEG */
+static unsigned int bpp;
+static const char *fmt_name = "JPEG";
 
 static void check_frame(const void *data, size_t len, const struct emu_frame *fr,
 			int nf, long *after, unsigned int w, unsigned int h,
@@ -35,11 +37,11 @@ static void check_frame(const void *data, size_t len, const struct emu_frame *fr
 				      i, len, *after);
 		return;
 	}
-	if (grey ? len != (size_t)w * h :
+	if (bpp ? len != (size_t)w * h * bpp :
 	    jpeg_check(data, len, &jw, &jh, &jc) || jw != (int)w ||
 	    jh != (int)h) {
 		ksft_test_result_fail("frame %d: not a %ux%u %s\n", i, w, h,
-				      grey ? "grey image" : "decodable JPEG");
+				      bpp ? fmt_name : "decodable JPEG");
 		return;
 	}
 	ksft_test_result_pass("frame %d is camera frame %ld (%zu bytes)\n", i,
@@ -155,21 +157,34 @@ int main(int argc, char **argv)
 	const char *how = argc > 3 ? argv[3] : "mmap";
 	int count = argc > 2 ? atoi(argv[2]) : 5;
 	long after;
+	uint32_t fourcc = V4L2_PIX_FMT_JPEG;
 	struct cam c;
 
 	if (argc > 1)
 		sscanf(argv[1], "%ux%u", &w, &h);
-	grey = argc > 4 && !strcmp(argv[4], "grey");
+	if (argc > 4 && !strcmp(argv[4], "grey")) {
+		fourcc = V4L2_PIX_FMT_GREY;
+		bpp = 1;
+		fmt_name = "GREY";
+	} else if (argc > 4 && !strcmp(argv[4], "rgb565")) {
+		fourcc = V4L2_PIX_FMT_RGB565;
+		bpp = 2;
+		fmt_name = "RGB565";
+	}
 	if (count < 1 || count > 64)
 		count = 5;
 	ksft_print_header();
-	ksft_set_plan(count + (strcmp(how, "read") ? 3 : 0) + 1);
+	ksft_set_plan(count + (strcmp(how, "read") ? 3 : 0) + 1 + !!bpp);
 	if (cam_open(&c))
 		ksft_exit_fail_msg("no sercam video node\n");
-	ksft_test_result(!cam_set_fmt(&c, grey ? V4L2_PIX_FMT_GREY :
-				      V4L2_PIX_FMT_JPEG, w, h),
-			 "%s: S_FMT %ux%u %s\n", c.path, w, h,
-			 grey ? "GREY" : "JPEG");
+	ksft_test_result(!cam_set_fmt(&c, fourcc, w, h),
+			 "%s: S_FMT %ux%u %s\n", c.path, w, h, fmt_name);
+	if (bpp)
+		ksft_test_result(c.fmt.fmt.pix.bytesperline == w * bpp &&
+				 c.fmt.fmt.pix.sizeimage == w * h * bpp,
+				 "raw: bytesperline %u, sizeimage %u\n",
+				 c.fmt.fmt.pix.bytesperline,
+				 c.fmt.fmt.pix.sizeimage);
 	/* the camera numbers its frames from 1: new ones are above the count */
 	after = emu_frame_count();
 	ksft_print_msg("%s at %ux%u by %s, camera frames so far %ld\n", c.path,

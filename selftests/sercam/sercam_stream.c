@@ -31,7 +31,9 @@
  *                                  the new frames are whole
  *
  * The emulator's manifest lists every frame it put on the wire with its
- * SHA-256 and whether it went out intact.
+ * SHA-256 and whether it went out intact. Frames are checked in the node's
+ * current format: a JPEG must decode, a raw frame (bytesperline set) must
+ * be exactly sizeimage bytes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -129,8 +131,16 @@ static void collect(int count, struct got *g, bool seq)
 		g->last_idx = idx;
 		g->last_seq = bufs[i].seq;
 		g->good++;
-		if (jpeg_check(bufs[i].data, bufs[i].len, &g->w, &g->h, &comps))
+		if (c.fmt.fmt.pix.bytesperline) {
+			/* raw: the format's size, exactly */
+			g->w = c.fmt.fmt.pix.width;
+			g->h = c.fmt.fmt.pix.height;
+			if (bufs[i].len != c.fmt.fmt.pix.sizeimage)
+				g->wrong++;
+		} else if (jpeg_check(bufs[i].data, bufs[i].len, &g->w, &g->h,
+				      &comps)) {
 			g->wrong++;
+		}
 	}
 	for (i = 0; i < count; i++)
 		free(bufs[i].data);

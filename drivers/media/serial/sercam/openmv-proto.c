@@ -332,6 +332,46 @@ int omv_frame_parse(const u8 *p, u32 len, struct omv_frame *f)
 }
 
 /**
+ * omv_frame_check() - is a frame the one the host asked for?
+ * @f: the frame's header, decoded
+ * @len: bytes of the frame after its header
+ * @pixfmt: the format asked for (OMV_PIXFMT_*)
+ * @width: for a raw format, the width asked for (RAW_CFG); else unused
+ * @height: for a raw format, the height asked for
+ *
+ * The firmware JPEG-encodes a raw frame that does not fit (or when raw
+ * streaming is off), so a frame may come in another format than asked.
+ * A compressed frame must be in @pixfmt, its size field (its byte count)
+ * within @len. A raw frame (RGB565, GRAY) must be in @pixfmt at @width x
+ * @height, and @len exactly that many pixels; its size field (bytes per
+ * pixel) is not relied on: @len is what was read.
+ *
+ * Return: 0, or -EBADMSG for a frame of another format or size.
+ */
+int omv_frame_check(const struct omv_frame *f, u32 len, u32 pixfmt,
+		    u32 width, u32 height)
+{
+	u32 bpp;
+
+	if (f->pixfmt != pixfmt)
+		return -EBADMSG;
+	switch (pixfmt) {
+	case OMV_PIXFMT_RGB565:
+		bpp = 2;
+		break;
+	case OMV_PIXFMT_GRAY:
+		bpp = 1;
+		break;
+	default:
+		return f->size <= len ? 0 : -EBADMSG;
+	}
+	if (f->width != width || f->height != height ||
+	    (u64)width * height * bpp != len)
+		return -EBADMSG;
+	return 0;
+}
+
+/**
  * omv_find_channel() - look a channel up by name in CHANNEL_LIST's reply
  * @list: the reply's payload
  * @len: its length

@@ -83,6 +83,7 @@ enum omv_status {
 /* IOCTLs of the stream channel */
 #define OMV_STREAM_CTRL		0
 #define OMV_STREAM_RAW_CTRL	1
+#define OMV_STREAM_RAW_CFG	2	/* u32 width, u32 height */
 
 /* the stream channel's frame header */
 #define OMV_FRAME_HDR_MIN	20
@@ -189,6 +190,8 @@ bool omv_rx_midway(const struct omv_rx *rx);
 void omv_rx_set_dst(struct omv_rx *rx, u8 *dst, u32 room);
 const u8 *omv_rx_payload(const struct omv_rx *rx);
 int omv_frame_parse(const u8 *p, u32 len, struct omv_frame *f);
+int omv_frame_check(const struct omv_frame *f, u32 len, u32 pixfmt,
+		    u32 width, u32 height);
 int omv_find_channel(const u8 *list, u32 len, const char *name, u8 *id,
 		     u8 *flags);
 const char *omv_status_name(u16 status);

@@ -17,9 +17,12 @@
  * and a new session. A frame any of whose fragments did not come whole is
  * never delivered as good.
  *
- * The frame size is the camera script's: each frame's header gives it,
- * and G_FMT follows (V4L2_EVENT_SOURCE_CHANGE). So does the frame rate
- * (G_PARM).
+ * JPEG frames are the size the camera's script chose: each frame's header
+ * gives it, and G_FMT follows (V4L2_EVENT_SOURCE_CHANGE). So does the
+ * frame rate (G_PARM). Raw RGB565 frames are the size the host chose: the
+ * firmware sends raw frames at the RAW_CFG size while raw streaming is on,
+ * unless one does not fit, which it JPEG-encodes. A frame in another
+ * format or size than streaming asked for is never delivered as good.
  *
  * Copyright (C) 2026 The sercam authors
  */
@@ -79,6 +82,7 @@ enum {
 	OMV_STAT_CUT,
 	OMV_STAT_FPS_MILLI,
 	OMV_STAT_FIRMWARE,
+	OMV_STAT_WRONG,
 };
 
 static const char *const omv_stat_names[] = {
@@ -90,6 +94,7 @@ static const char *const omv_stat_names[] = {
 	[OMV_STAT_CUT] = "cut_short",
 	[OMV_STAT_FPS_MILLI] = "fps_milli",
 	[OMV_STAT_FIRMWARE] = "firmware",
+	[OMV_STAT_WRONG] = "wrong_format",
 	NULL
 };
 
@@ -162,9 +167,27 @@ struct omv_cam {
 	u32 sys_info_len;
 };
 
+/*
+ * JPEG first: the size the camera's script chooses (any_size), nominally
+ * 320x240. Then raw RGB565 at sizes the host asks for with RAW_CFG, none
+ * under OMV_PAYLOAD_MAX bytes (a first fragment fits its buffer whole).
+ * 80x60 comes in 0.42 s at 230400 baud, within the 2 s applications
+ * commonly wait for a frame. The firmware's RGB565 byte order is
+ * UNCONFIRMED; the emulator sends it little-endian, V4L2_PIX_FMT_RGB565's
+ * order. No GRAY: nothing to test it against.
+ */
 static const struct sercam_mode omv_modes[] = {
 	{ .fourcc = V4L2_PIX_FMT_JPEG, .width = 320, .height = 240 },
+	{ .fourcc = V4L2_PIX_FMT_RGB565, .width = 80, .height = 60 },
+	{ .fourcc = V4L2_PIX_FMT_RGB565, .width = 160, .height = 120 },
+	{ .fourcc = V4L2_PIX_FMT_RGB565, .width = 320, .height = 240 },
 };
+
+/* The frames are raw RGB565 at the mode's size, not JPEG. */
+static bool omv_raw(const struct sercam_mode *m)
+{
+	return m->fourcc == V4L2_PIX_FMT_RGB565;
+}
 
 static bool omv_give_up(int ret)
 {
@@ -301,6 +324,7 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 	struct sercam_camera *cam = x->ctx;
 	struct omv_cam *oc = cam->priv;
 	const struct omv_hdr *h = &oc->rx.hdr;
+	bool reack = false;
 	size_t used;
 	int ret;
 
@@ -314,6 +338,8 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 		case OMV_RX_MORE:
 			break;
 		case OMV_RX_HEADER:
+			if (!(h->flags & OMV_F_EVENT) && h->seq == oc->expect)
+				reack = false;	/* the camera moved on */
 			/* the awaited data goes where the caller said */
 			if (!(h->flags & (OMV_F_EVENT | OMV_F_NAK)) &&
 			    h->seq == oc->expect && oc->dst)
@@ -328,6 +354,18 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 			ret = omv_packet(cam);
 			if (ret == -EINPROGRESS)
 				break;
+			if (ret == -EALREADY) {
+				/*
+				 * A resend of a packet our late ACK took
+				 * already: the awaited packet may come right
+				 * behind it, in these bytes. Were its header
+				 * left to the listener, its payload would go
+				 * nowhere; and once it comes, no ACK is owed
+				 * again. So the rest is read on first.
+				 */
+				reack = true;
+				break;
+			}
 			sercam_xfer_end(x, ret);
 			omv_count_hcrc(cam, &oc->rx);
 			/* what follows can only be events */
@@ -335,6 +373,8 @@ static void omv_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 			return;
 		}
 	}
+	if (reack)
+		sercam_xfer_end(x, -EALREADY);
 	omv_count_hcrc(cam, &oc->rx);
 }
 
@@ -665,26 +705,47 @@ static int omv_cam_init(struct sercam_camera *cam)
 	return ret;
 }
 
+/* An IOCTL of the stream channel with @n (1 or 2) u32 arguments. */
+static int omv_stream_ioctl_args(struct sercam_camera *cam, u32 req,
+				 const u32 *arg, unsigned int n,
+				 const struct sercam_stop *stop)
+{
+	struct omv_cam *oc = cam->priv;
+	u8 args[12];
+	unsigned int i;
+
+	put_unaligned_le32(req, args);
+	for (i = 0; i < n && i < 2; i++)
+		put_unaligned_le32(arg[i], args + 4 + 4 * i);
+	return omv_request(cam, OMV_CH_IOCTL, oc->stream_ch, args, 4 + 4 * i,
+			   NULL, 0, stop);
+}
+
 /* An IOCTL of the stream channel with a u32 argument. */
 static int omv_stream_ioctl(struct sercam_camera *cam, u32 req, u32 arg,
 			    const struct sercam_stop *stop)
 {
-	struct omv_cam *oc = cam->priv;
-	u8 args[8];
-
-	put_unaligned_le32(req, args);
-	put_unaligned_le32(arg, args + 4);
-	return omv_request(cam, OMV_CH_IOCTL, oc->stream_ch, args,
-			   sizeof(args), NULL, 0, stop);
+	return omv_stream_ioctl_args(cam, req, &arg, 1, stop);
 }
 
-/* Stream on, in JPEG (raw streaming off). The link is claimed. */
+/*
+ * Stream on, in JPEG (raw streaming off) or raw at the mode's size (its
+ * size first, so that raw is never on at another). STREAM_CTRL last: it
+ * empties the slot of a frame published before. The link is claimed.
+ */
 static int omv_stream_on(struct sercam_camera *cam)
 {
 	struct omv_cam *oc = cam->priv;
-	int ret;
+	const struct sercam_mode *m = cam->mode;
+	u32 size[2] = { m->width, m->height };
+	int ret = 0;
 
-	ret = omv_stream_ioctl(cam, OMV_STREAM_RAW_CTRL, 0, &cam->stop);
+	if (omv_raw(m))
+		ret = omv_stream_ioctl_args(cam, OMV_STREAM_RAW_CFG, size,
+					    ARRAY_SIZE(size), &cam->stop);
+	if (!ret)
+		ret = omv_stream_ioctl(cam, OMV_STREAM_RAW_CTRL, omv_raw(m),
+				       &cam->stop);
 	if (!ret)
 		ret = omv_stream_ioctl(cam, OMV_STREAM_CTRL, 1, &cam->stop);
 	oc->streaming = !ret;
@@ -753,14 +814,39 @@ static int omv_read(struct sercam_camera *cam, struct sercam_frame *f,
 }
 
 /*
+ * A frame not in the format or size streaming asked for: counted, and an
+ * error buffer; the session goes on. @fr is zero when only its length was
+ * known (a raw frame too long to be the one asked for).
+ */
+static int omv_wrong_frame(struct sercam_camera *cam,
+			   const struct omv_frame *fr, u32 total)
+{
+	const struct sercam_mode *m = cam->mode;
+
+	sercam_fstat_add(cam, OMV_STAT_WRONG, 1);
+	if (omv_raw(m))
+		dev_warn_ratelimited(cam->dev,
+				     "a frame of %u bytes, %ux%u in pixel format %#010x, is not the %ux%u RGB565 asked for (too large for the camera to send raw?)\n",
+				     total, fr->width, fr->height, fr->pixfmt,
+				     m->width, m->height);
+	else
+		dev_warn_ratelimited(cam->dev,
+				     "a frame in pixel format %#010x: only JPEG is taken\n",
+				     fr->pixfmt);
+	return -EBADMSG;
+}
+
+/*
  * One frame from the slot, LOCKed already: SIZE, READ, UNLOCK. The link
  * is claimed.
  */
 static int omv_fetch(struct sercam_camera *cam, struct sercam_frame *f)
 {
 	struct omv_cam *oc = cam->priv;
+	const struct sercam_mode *m = cam->mode;
+	bool raw = omv_raw(m);
 	struct omv_frame fr = {};
-	u32 total = 0;
+	u32 total = 0, want;
 	int ret, unlock;
 
 	ret = omv_request(cam, OMV_CH_SIZE, oc->stream_ch, NULL, 0, NULL, 0,
@@ -769,9 +855,13 @@ static int omv_fetch(struct sercam_camera *cam, struct sercam_frame *f)
 		total = get_unaligned_le32(omv_rx_payload(&oc->rx));
 		if (!total)
 			ret = -EAGAIN;	/* nothing in the slot after all */
-		else if (total < OMV_FRAME_HDR_MIN || total > oc->max_frame ||
-			 total > f->size + OMV_FRAME_HDR_MAX)
+		else if (total < OMV_FRAME_HDR_MIN ||
+			 (!raw && total > oc->max_frame))
 			ret = -EMSGSIZE;
+		else if (total > f->size + OMV_FRAME_HDR_MAX)
+			/* raw: the buffer holds exactly the size asked for */
+			ret = raw ? omv_wrong_frame(cam, &fr, total) :
+				    -EMSGSIZE;
 		else
 			ret = omv_read(cam, f, total, &fr);
 	} else if (ret >= 0) {
@@ -798,16 +888,17 @@ static int omv_fetch(struct sercam_camera *cam, struct sercam_frame *f)
 	 */
 	if (unlock)
 		oc->session = false;
-	if (fr.pixfmt != OMV_PIXFMT_JPEG) {
-		sercam_stat_inc(cam, SERCAM_STAT_PROTO_ERRORS);
-		dev_warn_ratelimited(cam->dev,
-				     "a frame in pixel format %#010x: only JPEG is taken\n",
-				     fr.pixfmt);
-		return -EPROTO;
+	want = raw ? OMV_PIXFMT_RGB565 : OMV_PIXFMT_JPEG;
+	if (omv_frame_check(&fr, total - fr.offset, want, m->width,
+			    m->height))
+		return omv_wrong_frame(cam, &fr, total);
+	if (raw) {
+		f->len = total - fr.offset;
+	} else {
+		f->len = fr.size;
+		f->width = fr.width;
+		f->height = fr.height;
 	}
-	f->len = fr.size;
-	f->width = fr.width;
-	f->height = fr.height;
 	atomic64_set(&cam->fstats[OMV_STAT_FPS_MILLI], fr.fps_milli);
 	WRITE_ONCE(cam->frame_us, fr.fps_milli ?
 		   div_u64(1000ULL * USEC_PER_SEC, fr.fps_milli) : 0);
@@ -875,7 +966,8 @@ static int omv_try_frame(struct sercam_camera *cam, struct sercam_frame *f)
 		if (!omv_give_up(ret))
 			oc->locked = false;
 	}
-	if (!ret || ret == -EBUSY || ret == -EAGAIN)
+	/* a frame of the wrong format was taken whole: still in step */
+	if (!ret || ret == -EBUSY || ret == -EAGAIN || ret == -EBADMSG)
 		ret = omv_pay_ack(cam, &cam->stop) ? : ret;
 	else if (!omv_give_up(ret))
 		oc->session = false;	/* out of step: PROTO_SYNC next */
@@ -987,8 +1079,14 @@ static void omv_fill_mode(struct sercam_camera *cam, struct sercam_mode *m)
 {
 	struct omv_cam *oc = cam->priv;
 
-	m->max_size = PAGE_ALIGN(oc->max_frame);
 	m->capture_us = OMV_INTERVAL_US_DEFAULT;
+	if (omv_raw(m)) {
+		/* exactly one frame: two bytes a pixel, no header */
+		m->max_size = m->width * m->height * 2;
+		m->typical_size = m->max_size;
+		return;
+	}
+	m->max_size = PAGE_ALIGN(oc->max_frame);
 	m->typical_size = 0;	/* the camera's own rate, not the wire's */
 }
 

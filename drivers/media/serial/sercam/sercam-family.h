@@ -72,8 +72,9 @@ struct sercam_mode {
  * @len: set by the family: bytes stored
  * @timestamp: set by the family: ktime_get_ns() when the frame was
  *	captured (pull) or its first byte arrived (push); 0: when completed
- * @width: set by a pull family with &sercam_family.any_size: the frame's
- *	width (0: unchanged); push families tell &sercam_sink.resize
+ * @width: set by a pull family with &sercam_family.any_size, for frames
+ *	of the format whose size the camera chooses: the frame's width (0:
+ *	unchanged); push families tell &sercam_sink.resize
  * @height: the frame's height, likewise
  * @partial: set by the family: a frame given back as an error whose data
  *	is still of use (the good records of a metadata frame): @len bytes
@@ -340,9 +341,11 @@ struct sercam_prop {
  *	standard formats
  * @push: frames arrive unasked (@ops->stream_on/stream_off), else they are
  *	pulled one by one (@ops->capture)
- * @any_size: the camera sends frames of any size it likes (its own
- *	script decides): the node offers a stepwise range and reports the
- *	size of the last frame
+ * @any_size: the camera sends frames of the first format (that of
+ *	@modes[0], its one mode; no @modes_prop) in any size it likes (its
+ *	own script decides): the node offers a stepwise range for it and
+ *	reports the size of the last frame. Modes of other formats keep
+ *	the discrete sizes the host chooses from, as in other families.
  * @modes: default modes (formats and frame sizes)
  * @num_modes: entries in @modes
  * @modes_prop: devicetree property overriding the frame sizes of the

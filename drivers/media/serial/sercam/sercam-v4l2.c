@@ -112,6 +112,15 @@ static void sercam_interval(struct sercam_cam *cam,
 	f->denominator = MSEC_PER_SEC / g;
 }
 
+/*
+ * The camera chooses the size of frames in @fourcc (the first format of a
+ * family with &sercam_family.any_size); the host chooses it in the others.
+ */
+static bool sercam_any_size(const struct sercam_cam *cam, u32 fourcc)
+{
+	return cam->family->any_size && fourcc == cam->modes[0].fourcc;
+}
+
 static u32 sercam_bpp(u32 fourcc)
 {
 	switch (fourcc) {
@@ -504,11 +513,10 @@ static int sercam_try_fmt(struct file *file, void *fh, struct v4l2_format *f)
 	struct sercam_cam *cam = video_drvdata(file);
 	struct v4l2_pix_format *pix = &f->fmt.pix;
 
-	if (cam->family->any_size) {
-		/* the camera sends what it likes: this is what it sends */
-		sercam_fill_pix(cam, cam->mode, pix);
-		return 0;
-	}
+	/*
+	 * A format whose size the camera chooses has one mode: the size
+	 * asked for is replaced with the last frame's (or the nominal one).
+	 */
 	sercam_fill_pix(cam, sercam_nearest_mode(cam, pix->pixelformat,
 						 pix->width, pix->height),
 			pix);
@@ -523,10 +531,6 @@ static int sercam_s_fmt(struct file *file, void *fh, struct v4l2_format *f)
 
 	if (vb2_is_busy(&cam->queue))
 		return -EBUSY;
-	if (cam->family->any_size) {
-		sercam_fill_pix(cam, cam->mode, pix);
-		return 0;
-	}
 	mode = sercam_nearest_mode(cam, pix->pixelformat, pix->width,
 				   pix->height);
 	if (mode != cam->mode) {
@@ -554,8 +558,8 @@ static int sercam_enum_framesizes(struct file *file, void *fh,
 	struct sercam_cam *cam = video_drvdata(file);
 	unsigned int i, n = 0;
 
-	if (cam->family->any_size) {
-		if (fsize->index || fsize->pixel_format != cam->modes[0].fourcc)
+	if (sercam_any_size(cam, fsize->pixel_format)) {
+		if (fsize->index)
 			return -EINVAL;
 		fsize->type = V4L2_FRMSIZE_TYPE_STEPWISE;
 		fsize->stepwise.min_width = SERCAM_ANY_MIN;
@@ -587,14 +591,13 @@ static int sercam_enum_frameintervals(struct file *file, void *fh,
 
 	if (fival->index)
 		return -EINVAL;
-	if (cam->family->any_size) {
-		if (fival->pixel_format != cam->modes[0].fourcc ||
-		    fival->width < SERCAM_ANY_MIN || fival->width > SERCAM_ANY_MAX ||
+	if (sercam_any_size(cam, fival->pixel_format)) {
+		if (fival->width < SERCAM_ANY_MIN || fival->width > SERCAM_ANY_MAX ||
 		    fival->height < SERCAM_ANY_MIN ||
 		    fival->height > SERCAM_ANY_MAX)
 			return -EINVAL;
 		fival->type = V4L2_FRMIVAL_TYPE_DISCRETE;
-		sercam_interval(cam, &cam->modes[cam->mode], &fival->discrete);
+		sercam_interval(cam, &cam->modes[0], &fival->discrete);
 		return 0;
 	}
 	for (i = 0; i < cam->num_modes; i++) {

@@ -225,6 +225,48 @@ static void frame_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, omv_frame_parse(h, sizeof(h), &f), -EPROTO);
 }
 
+/* A raw frame is good only in the format and size asked, whole. */
+static void frame_check(struct kunit *test)
+{
+	struct omv_frame f = { .width = 160, .height = 120,
+			       .pixfmt = OMV_PIXFMT_RGB565, .size = 2,
+			       .offset = 32 };
+	const u32 rgb = OMV_PIXFMT_RGB565;
+
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 38400, rgb, 160, 120), 0);
+	/* a byte short or over, another size, another format */
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 38399, rgb, 160, 120),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 38401, rgb, 160, 120),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 38400, rgb, 120, 160),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 153600, rgb, 320, 240),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 38400, OMV_PIXFMT_JPEG,
+					      160, 120), -EBADMSG);
+	/* the camera could not fit it raw: a JPEG came */
+	f.pixfmt = OMV_PIXFMT_JPEG;
+	f.size = 5000;
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 5000, rgb, 160, 120),
+			-EBADMSG);
+	/* a JPEG asked for: any size, its byte count within what came */
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 5000, OMV_PIXFMT_JPEG, 0,
+					      0), 0);
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 4999, OMV_PIXFMT_JPEG, 0,
+					      0), -EBADMSG);
+	f.pixfmt = OMV_PIXFMT_PNG;
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 5000, OMV_PIXFMT_JPEG, 0,
+					      0), -EBADMSG);
+	/* GRAY: one byte a pixel */
+	f.pixfmt = OMV_PIXFMT_GRAY;
+	f.size = 1;
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 19200, OMV_PIXFMT_GRAY, 160,
+					      120), 0);
+	KUNIT_EXPECT_EQ(test, omv_frame_check(&f, 38400, OMV_PIXFMT_GRAY, 160,
+					      120), -EBADMSG);
+}
+
 static void channel_list(struct kunit *test)
 {
 	static const struct { u8 id, flags; const char *name; } stock[] = {
@@ -261,6 +303,7 @@ static struct kunit_case openmv_proto_cases[] = {
 	KUNIT_CASE(parse_reply),
 	KUNIT_CASE(parse_broken),
 	KUNIT_CASE(frame_header),
+	KUNIT_CASE(frame_check),
 	KUNIT_CASE(channel_list),
 	{}
 };
