@@ -167,6 +167,9 @@ host_tests() {
 		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
 			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=10 \
 			fuzz-check-asciiu >"$out/fuzz-asciiu.tap" 2>"$out/fuzz-asciiu.err"
+		make -s --no-print-directory -C "$SERCAM_TOP/tools/host" \
+			O="$SERCAM_BUILD/host" KSRC="$ksrc" FUZZ_CHECK_SECONDS=10 \
+			fuzz-check-jpeg >"$out/fuzz-jpeg.tap" 2>"$out/fuzz-jpeg.err"
 	} &
 	fuzz_pid=$!
 	"$tb/dt-check.sh" "$ksrc" >"$out/devicetree.tap" 2>"$out/devicetree.err" || true

@@ -14,8 +14,9 @@
  * is asked for a picture at a time (UG), the next as soon as one is over;
  * the pictures come the same way. A picture is good only when all its
  * announced bytes came, they hold one JPEG (the marker walk; padding after
- * EOI tolerated) and that JPEG is the size asked for; anything else is an
- * error buffer. Stream-off sends UI at the current rate, which ends
+ * EOI tolerated), that JPEG is the size asked for and its entropy-coded
+ * data decodes (sercam_jpeg_check_scan()); anything else is an error
+ * buffer. Stream-off sends UI at the current rate, which ends
  * continuous mode (the camera finishes the picture under way first: those
  * bytes are skipped). A camera silent for a while when it should be
  * sending (restarted at its power-on rate, unplugged) is looked for again
@@ -192,6 +193,7 @@ static u8 *au_finish(struct sercam_camera *cam, struct au_cam *ac, int err,
 	const struct sercam_mode *m = cam->mode;
 	u32 held = min(ac->parser.size, ac->parser.dst_len);
 	struct sercam_jpeg_walk *jw = &ac->walk;
+	bool bad_data = false;
 	u8 *tail = NULL;
 	size_t at;
 
@@ -209,8 +211,19 @@ static u8 *au_finish(struct sercam_camera *cam, struct au_cam *ac, int err,
 		if (!sercam_jpeg_walk_done(jw) || ac->bad_pad ||
 		    jw->width != m->width || jw->height != m->height)
 			err = -EILSEQ;
+		/*
+		 * and its entropy-coded data must decode: a byte of garbage
+		 * or a bit flipped there passes the walk. Not a picture cut
+		 * short (the walk saw it whole): no looking for the next.
+		 */
+		else if (sercam_jpeg_check_scan(ac->frame.buf, jw->pos) < 0)
+			bad_data = true;
 	}
-	if (err == -EILSEQ) {
+	if (bad_data) {
+		sercam_fstat_add(cam, AU_STAT_BAD_JPEG, 1);
+		sercam_stat_inc(cam, SERCAM_STAT_PROTO_ERRORS);
+		err = -EILSEQ;
+	} else if (err == -EILSEQ) {
 		at = au_find_picture(ac->frame.buf, held);
 		if (at < held) {
 			/* cut short: the announced size swallowed the next */

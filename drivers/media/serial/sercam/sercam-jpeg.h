@@ -61,5 +61,6 @@ bool sercam_jpeg_walk_done(const struct sercam_jpeg_walk *w);
 bool sercam_jpeg_walk_failed(const struct sercam_jpeg_walk *w);
 bool sercam_jpeg_walk_soi(const struct sercam_jpeg_walk *w);
 u32 sercam_jpeg_check(const u8 *buf, u32 len, u16 *width, u16 *height);
+int sercam_jpeg_check_scan(const u8 *buf, u32 len);
 
 #endif /* _SERCAM_JPEG_H */

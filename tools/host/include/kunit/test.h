@@ -91,6 +91,8 @@ void *kunit_kzalloc(struct kunit *test, size_t size, gfp_t gfp);
 #define KUNIT_ASSERT_EQ(t, a, b)	KUNIT_SHIM_CMP(t, a, ==, b, 1, "")
 #define KUNIT_ASSERT_EQ_MSG(t, a, b, fmt, ...)				\
 	KUNIT_SHIM_CMP(t, a, ==, b, 1, fmt, ##__VA_ARGS__)
+#define KUNIT_EXPECT_LE(t, a, b)	KUNIT_SHIM_CMP(t, a, <=, b, 0, "")
+#define KUNIT_ASSERT_GT(t, a, b)	KUNIT_SHIM_CMP(t, a, >, b, 1, "")
 #define KUNIT_ASSERT_LE(t, a, b)	KUNIT_SHIM_CMP(t, a, <=, b, 1, "")
 #define KUNIT_ASSERT_LT(t, a, b)	KUNIT_SHIM_CMP(t, a, <, b, 1, "")
 #define KUNIT_ASSERT_GE(t, a, b)	KUNIT_SHIM_CMP(t, a, >=, b, 1, "")
@@ -99,5 +101,8 @@ void *kunit_kzalloc(struct kunit *test, size_t size, gfp_t gfp);
 #define KUNIT_ASSERT_NOT_NULL(t, p)	KUNIT_SHIM_CHECK(t, (p) != NULL, 1, "%s", #p)
 #define KUNIT_EXPECT_MEMEQ(t, a, b, n)					\
 	KUNIT_SHIM_CHECK(t, !memcmp((a), (b), (n)), 0, "%s == %s", #a, #b)
+
+/* a diagnostic line, as KUnit prints it: "    # " and the message */
+#define kunit_info(t, fmt, ...)	printf("    # " fmt, ##__VA_ARGS__)
 
 #endif
