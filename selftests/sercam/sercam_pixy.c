@@ -449,6 +449,14 @@ static int verify(const struct got *g, int ng, int slack)
 				near++;
 		}
 	}
+	/*
+	 * On a loaded host (make check's two guests on two cores) frames
+	 * come late more often: up to one gap in ten may be miscounted
+	 * (seen: 4 of 54 with every timestamp step but one within 8 ms).
+	 * A frame clock that is wrong miscounts most of them.
+	 */
+	if (slack < gaps / 10)
+		slack = gaps / 10;
 	ksft_print_msg("%d buffers, camera frames %ld..%ld; %d flagged; %d sequence gaps, %d camera-dropped frames among them; %d spoiled frames; first frame on an idle line %ld: %d miscounted gaps before, %d after (%d allowed); timestamp steps within 8 ms of the camera's: %d of %d (worst %lld us)\n",
 		       ng, fr[0], fr[ng - 1], flagged, gaps, cam_dropped, spoilt,
 		       lock, early, miscounts, slack + spoilt, near, steps,
