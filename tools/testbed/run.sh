@@ -196,6 +196,11 @@ check_job() {
 		;;
 	esac
 	rm -rf "$d" && mkdir -p "$d"
+	# an attach-F-usb job: attach-F's plan with the camera on the
+	# USB-serial adapter; the plan finds its tty in SERCAM_TTY, which
+	# the kernel command line puts in init's environment
+	local usb=()
+	[[ $job != attach-*-usb ]] || usb=(--usb-serial --append SERCAM_TTY=/dev/ttyUSB0)
 	case $job in
 	rs485)
 		# the bus overlay with a camera 5 that is not there: cameras 1
@@ -252,16 +257,17 @@ check_job() {
 		guest_run attach-usb "$d/guest" --rate 115200 --overlay none \
 			--usb-serial --timeout 3600 >/dev/null 2>&1
 		;;
-	attach-ov528)
+	attach-ov528 | attach-ov528-usb)
 		# and an OV528 the same way (not in make check: the OV528's
-		# own guest covers the family)
+		# own guest covers the family); each attach-F job also as
+		# attach-F-usb, on the USB-serial adapter (see $usb)
 		guest_run attach-ov528 "$d/guest" --rate 115200 --overlay none \
-			--camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
 		;;
-	attach-pixy)
+	attach-pixy | attach-pixy-usb)
 		# and a Pixy: a metadata node over the line discipline
 		guest_run attach-pixy "$d/guest" --rate 19200 --overlay none \
-			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
 		;;
 	vc0706)
 		# a VC0706 camera powered up at 38400, moved to 115200
