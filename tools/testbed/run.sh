@@ -269,6 +269,14 @@ check_job() {
 		guest_run attach-pixy "$d/guest" --rate 19200 --overlay none \
 			"${usb[@]}" --camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
 		;;
+	attach-stream | attach-stream-usb)
+		# the JPEG stream family (jpeg framing, given by --prop) at
+		# 115200, make check's stream rate
+		guest_run attach-stream "$d/guest" --rate 115200 --overlay none \
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=stream \
+			--camemu-arg=--framing --camemu-arg=jpeg \
+			--camemu-arg=--res --camemu-arg=320x240 >/dev/null 2>&1
+		;;
 	vc0706)
 		# a VC0706 camera powered up at 38400, moved to 115200
 		guest_run vc0706 "$d/guest" --rate 38400 \
