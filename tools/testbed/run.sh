@@ -277,6 +277,11 @@ check_job() {
 			--camemu-arg=--framing --camemu-arg=jpeg \
 			--camemu-arg=--res --camemu-arg=320x240 >/dev/null 2>&1
 		;;
+	attach-openmv | attach-openmv-usb)
+		# the OpenMV Protocol at the overlay's 230400
+		guest_run attach-openmv "$d/guest" --rate 230400 --overlay none \
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=omvp >/dev/null 2>&1
+		;;
 	vc0706)
 		# a VC0706 camera powered up at 38400, moved to 115200
 		guest_run vc0706 "$d/guest" --rate 38400 \
