@@ -282,6 +282,12 @@ check_job() {
 		guest_run attach-openmv "$d/guest" --rate 230400 --overlay none \
 			"${usb[@]}" --camemu-arg=--family --camemu-arg=omvp >/dev/null 2>&1
 		;;
+	attach-vc0706 | attach-vc0706-usb)
+		# a VC0706 at its power-on 38400, moved to 115200 (--max-speed)
+		guest_run attach-vc0706 "$d/guest" --rate 38400 --overlay none \
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=vc0706 \
+			--camemu-arg=--set --camemu-arg=boot-ms=300 >/dev/null 2>&1
+		;;
 	vc0706)
 		# a VC0706 camera powered up at 38400, moved to 115200
 		guest_run vc0706 "$d/guest" --rate 38400 \
