@@ -288,6 +288,13 @@ check_job() {
 			"${usb[@]}" --camemu-arg=--family --camemu-arg=vc0706 \
 			--camemu-arg=--set --camemu-arg=boot-ms=300 >/dev/null 2>&1
 		;;
+	attach-ascii-u | attach-ascii-u-usb)
+		# an ASCII U# camera at its power-on 19200, moved to 57600
+		# (--max-speed); JPEG quality 25, as in the ascii-u job
+		guest_run attach-ascii-u "$d/guest" --rate 19200 --overlay none \
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=ascii-u \
+			--camemu-arg=--quality --camemu-arg=25 >/dev/null 2>&1
+		;;
 	vc0706)
 		# a VC0706 camera powered up at 38400, moved to 115200
 		guest_run vc0706 "$d/guest" --rate 38400 \
