@@ -439,6 +439,12 @@ check-long)
 	# sercam-attach on a USB-serial adapter: unplugged mid-frame,
 	# plugged in again, 200 attach/detach cycles
 	check_job attach-usb "$res/host"
+	# and every other family through sercam-attach, on the plain PL011
+	# and on the adapter
+	for f in ov528 pixy stream openmv vc0706 ascii-u; do
+		check_job "attach-$f" "$res/host"
+		check_job "attach-$f-usb" "$res/host"
+	done
 	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
 	splats=$(grep -c '^kernel log:' "$res/verdict.txt" || true)
 	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
