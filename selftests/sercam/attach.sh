@@ -7,11 +7,15 @@
 #                 errno: a path that is not a tty, an unknown family, bad
 #                 properties (the common parser's and the attach's own;
 #                 for the SXH485, every case of badconfig-test.sh)
-#   up [ARGS]     attach in the background (--daemon): the node appears
-#                 and is sercam's; its pid goes to /tmp/sercam-attach.pid
+#   up [ARGS]     attach in the background (--daemon), ARGS added to
+#                 sercam-attach's (--max-speed N, --prop P=V): the node
+#                 appears and is sercam's; its pid goes to
+#                 /tmp/sercam-attach.pid
 #   busy          a second attach of the same tty: EBUSY, the first stays
 #   fg            in the foreground, then SIGINT: exit 0, the node goes
-#   cycles N      N attach/detach cycles (SIGTERM), each checked
+#   cycles N [ARGS]
+#                 N attach/detach cycles (SIGTERM), each checked; ARGS
+#                 as for up (what the family needs: --max-speed, --prop)
 #   down          SIGTERM to the one "up" started: it detaches
 tty=${SERCAM_TTY:-/dev/ttyAMA0}
 family=${SERCAM_FAMILY:-sxh485}
@@ -144,7 +148,8 @@ up)
 	node=$(echo "$out" | awk '/^\/dev\/video/ { print $1; exit }')
 	check '[ -n "$node" ] && [ -c "$node" ]' "it printed the video node: $node"
 	check 'attached && [ "$dev" = "$node" ]' "the node is sercam's"
-	check 'lsmod | grep -q "^sercam_$family "' \
+	# the module's name as lsmod gives it (sercam-ascii-u: sercam_ascii_u)
+	check 'lsmod | grep -q "^sercam_$(echo "$family" | tr - _) "' \
 		"the family's module was loaded by name"
 	check '[ -d /proc/$(cat $pidfile) ]' "it stays, in the background"
 	;;
@@ -178,6 +183,8 @@ fg)
 	;;
 cycles)
 	count=${2:-50}
+	shift
+	[ $# -eq 0 ] || shift
 	bad=0
 	moved=0
 	t0=$(date +%s)
@@ -185,7 +192,7 @@ cycles)
 	while [ $c -lt "$count" ]; do
 		c=$((c + 1))
 		out=$(sercam-attach --daemon --family "$family" --speed "$speed" \
-			"$tty" 2>/tmp/att.err) || {
+			"$@" "$tty" 2>/tmp/att.err) || {
 			show /tmp/att.err
 			bad=$((bad + 1))
 			echo "# cycle $c: attach failed"
@@ -229,7 +236,7 @@ down)
 	check '[ -z "$node" ] || wait_node_gone "$node"' "the node $node went"
 	;;
 *)
-	echo "usage: attach.sh bad|up|busy|fg|cycles N|down" >&2
+	echo "usage: attach.sh bad|up [ARGS]|busy|fg|cycles N [ARGS]|down" >&2
 	exit 2
 	;;
 esac

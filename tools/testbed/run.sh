@@ -199,6 +199,11 @@ check_job() {
 		;;
 	esac
 	rm -rf "$d" && mkdir -p "$d"
+	# an attach-F-usb job: attach-F's plan with the camera on the
+	# USB-serial adapter; the plan finds its tty in SERCAM_TTY, which
+	# the kernel command line puts in init's environment
+	local usb=()
+	[[ $job != attach-*-usb ]] || usb=(--usb-serial --append SERCAM_TTY=/dev/ttyUSB0)
 	case $job in
 	rs485)
 		# the bus overlay with a camera 5 that is not there: cameras 1
@@ -255,16 +260,43 @@ check_job() {
 		guest_run attach-usb "$d/guest" --rate 115200 --overlay none \
 			--usb-serial --timeout 3600 >/dev/null 2>&1
 		;;
-	attach-ov528)
+	attach-ov528 | attach-ov528-usb)
 		# and an OV528 the same way (not in make check: the OV528's
-		# own guest covers the family)
+		# own guest covers the family); each attach-F job also as
+		# attach-F-usb, on the USB-serial adapter (see $usb)
 		guest_run attach-ov528 "$d/guest" --rate 115200 --overlay none \
-			--camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
 		;;
-	attach-pixy)
+	attach-pixy | attach-pixy-usb)
 		# and a Pixy: a metadata node over the line discipline
 		guest_run attach-pixy "$d/guest" --rate 19200 --overlay none \
-			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
+		;;
+	attach-stream | attach-stream-usb)
+		# the JPEG stream family (jpeg framing, given by --prop) at
+		# 115200, make check's stream rate
+		guest_run attach-stream "$d/guest" --rate 115200 --overlay none \
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=stream \
+			--camemu-arg=--framing --camemu-arg=jpeg \
+			--camemu-arg=--res --camemu-arg=320x240 >/dev/null 2>&1
+		;;
+	attach-openmv | attach-openmv-usb)
+		# the OpenMV Protocol at the overlay's 230400
+		guest_run attach-openmv "$d/guest" --rate 230400 --overlay none \
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=omvp >/dev/null 2>&1
+		;;
+	attach-vc0706 | attach-vc0706-usb)
+		# a VC0706 at its power-on 38400, moved to 115200 (--max-speed)
+		guest_run attach-vc0706 "$d/guest" --rate 38400 --overlay none \
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=vc0706 \
+			--camemu-arg=--set --camemu-arg=boot-ms=300 >/dev/null 2>&1
+		;;
+	attach-ascii-u | attach-ascii-u-usb)
+		# an ASCII U# camera at its power-on 19200, moved to 57600
+		# (--max-speed); JPEG quality 25, as in the ascii-u job
+		guest_run attach-ascii-u "$d/guest" --rate 19200 --overlay none \
+			"${usb[@]}" --camemu-arg=--family --camemu-arg=ascii-u \
+			--camemu-arg=--quality --camemu-arg=25 >/dev/null 2>&1
 		;;
 	vc0706 | vc0706-faults)
 		# a VC0706 camera powered up at 38400, moved to 115200
@@ -425,6 +457,12 @@ check-long)
 	# sercam-attach on a USB-serial adapter: unplugged mid-frame,
 	# plugged in again, 200 attach/detach cycles
 	check_job attach-usb "$res/host"
+	# and every other family through sercam-attach, on the plain PL011
+	# and on the adapter
+	for f in ov528 pixy stream openmv vc0706 ascii-u; do
+		check_job "attach-$f" "$res/host"
+		check_job "attach-$f-usb" "$res/host"
+	done
 	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
 	splats=$(grep -c '^kernel log:' "$res/verdict.txt" || true)
 	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
