@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+import benchrows
+
 FIELDS = ["kind", "label", "baud", "size", "frames", "good", "bad", "fps",
           "jpeg_bytes", "payload_Bps", "efficiency", "ceiling", "of_ceiling",
           "ceiling_fps", "max_payload", "poll_ms", "cmd_ms", "camera_fps",
@@ -24,20 +26,7 @@ NAMES = {"driver": "driver", "lib": "openmv-python way",
 
 
 def load(dirs):
-    rows = []
-    for d in dirs:
-        path = os.path.join(d, "openmv.csv")
-        if not os.path.exists(path):
-            print(f"no OpenMV results in {d}", file=sys.stderr)
-            continue
-        for rec in csv.reader(open(path)):
-            if len(rec) == len(FIELDS):
-                row = dict(zip(FIELDS, rec))
-                for k in FIELDS:
-                    if k not in TEXT:
-                        row[k] = float(row[k])
-                rows.append(row)
-    return rows
+    return benchrows.load("openmv", "OpenMV", dirs, FIELDS, TEXT)
 
 
 def pick(rows, label, baud, size):

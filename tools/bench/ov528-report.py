@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+import benchrows
+
 FIELDS = ["kind", "label", "addr", "baud", "size", "frames", "good", "bad",
           "fps", "jpeg_bytes", "payload_Bps", "efficiency", "ceiling",
           "of_ceiling", "asymptote", "pkg_size", "reply_ms", "capture_ms",
@@ -21,20 +23,7 @@ TEXT = ("kind", "label", "addr", "size")
 
 
 def load(dirs):
-    rows = []
-    for d in dirs:
-        path = os.path.join(d, "ov528.csv")
-        if not os.path.exists(path):
-            print(f"no OV528 results in {d}", file=sys.stderr)
-            continue
-        for rec in csv.reader(open(path)):
-            if len(rec) == len(FIELDS):
-                row = dict(zip(FIELDS, rec))
-                for k in FIELDS:
-                    if k not in TEXT:
-                        row[k] = float(row[k])
-                rows.append(row)
-    return rows
+    return benchrows.load("ov528", "OV528", dirs, FIELDS, TEXT)
 
 
 def pick(rows, label, addr=None):

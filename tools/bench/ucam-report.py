@@ -14,6 +14,8 @@ import json
 import os
 import sys
 
+import benchrows
+
 FIELDS = ["kind", "family", "label", "baud", "size", "frames", "good", "bad",
           "fps", "jpeg_bytes", "payload_Bps", "efficiency", "ceiling",
           "of_ceiling", "ceiling_fps", "own_ceiling", "chunk", "cmd_ms",
@@ -30,20 +32,7 @@ CAMERA = {"vc0706": "camemu --family vc0706 (boot-ms 300, else its defaults: "
 
 
 def load(family, dirs):
-    rows = []
-    for d in dirs:
-        path = os.path.join(d, family + ".csv")
-        if not os.path.exists(path):
-            print(f"no {family} results in {d}", file=sys.stderr)
-            continue
-        for rec in csv.reader(open(path)):
-            if len(rec) == len(FIELDS):
-                row = dict(zip(FIELDS, rec))
-                for k in FIELDS:
-                    if k not in TEXT:
-                        row[k] = float(row[k])
-                rows.append(row)
-    return rows
+    return benchrows.load(family, family, dirs, FIELDS, TEXT)
 
 
 def pick(rows, kind, baud, size):
