@@ -455,12 +455,16 @@ static int omv_wait(struct sercam_camera *cam, const u8 *tx, size_t tx_len,
 		tx_len = 0;
 		ms = OMV_RTX_FIRST_MS << (waits - 1);
 	}
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT) {
 		sercam_stat_inc(cam, SERCAM_STAT_TIMEOUTS);
-	else if (ret == -EMSGSIZE)
+	} else if (ret == -EMSGSIZE) {
 		sercam_stat_inc(cam, SERCAM_STAT_LEN_ERRORS);
-	else if (ret && !omv_give_up(ret))
+		dev_warn_ratelimited(cam->dev,
+				     "a packet (op %#04x) with %u bytes of payload had no room: dropped\n",
+				     oc->rx.hdr.op, oc->rx.hdr.len);
+	} else if (ret && !omv_give_up(ret)) {
 		sercam_stat_inc(cam, SERCAM_STAT_PROTO_ERRORS);
+	}
 	return ret;
 }
 
@@ -837,6 +841,24 @@ static int omv_wrong_frame(struct sercam_camera *cam,
 }
 
 /*
+ * A frame whose SIZE rules it out (@limit: the most taken, 0 for a size
+ * under the header's): counted and said, never read.
+ */
+static int omv_bad_size(struct sercam_camera *cam, u32 total, u32 limit)
+{
+	sercam_stat_inc(cam, SERCAM_STAT_LEN_ERRORS);
+	if (!limit)
+		dev_warn_ratelimited(cam->dev,
+				     "a frame of %u bytes is shorter than its header\n",
+				     total);
+	else
+		dev_warn_ratelimited(cam->dev,
+				     "a frame of %u bytes is over the %u taken (openmv,max-frame-size)\n",
+				     total, limit);
+	return -EMSGSIZE;
+}
+
+/*
  * One frame from the slot, LOCKed already: SIZE, READ, UNLOCK. The link
  * is claimed.
  */
@@ -855,23 +877,18 @@ static int omv_fetch(struct sercam_camera *cam, struct sercam_frame *f)
 		total = get_unaligned_le32(omv_rx_payload(&oc->rx));
 		if (!total)
 			ret = -EAGAIN;	/* nothing in the slot after all */
-		else if (total < OMV_FRAME_HDR_MIN ||
-			 (!raw && total > oc->max_frame))
-			ret = -EMSGSIZE;
+		else if (total < OMV_FRAME_HDR_MIN)
+			ret = omv_bad_size(cam, total, 0);
+		else if (!raw && total > oc->max_frame)
+			ret = omv_bad_size(cam, total, oc->max_frame);
 		else if (total > f->size + OMV_FRAME_HDR_MAX)
 			/* raw: the buffer holds exactly the size asked for */
 			ret = raw ? omv_wrong_frame(cam, &fr, total) :
-				    -EMSGSIZE;
+				    omv_bad_size(cam, total, f->size);
 		else
 			ret = omv_read(cam, f, total, &fr);
 	} else if (ret >= 0) {
 		ret = -EPROTO;
-	}
-	if (ret == -EMSGSIZE) {
-		sercam_stat_inc(cam, SERCAM_STAT_LEN_ERRORS);
-		dev_warn_ratelimited(cam->dev,
-				     "a frame of %u bytes is over the %u taken (openmv,max-frame-size)\n",
-				     total, min(oc->max_frame, f->size));
 	}
 	if (omv_give_up(ret) || ret == -ETIMEDOUT || ret == -EPROTO)
 		return ret;	/* a new session frees the slot */
