@@ -51,6 +51,8 @@ struct fault {
 	uint32_t count;		/* "next N replies" kinds: N left */
 	uint32_t value;		/* CODE, V or MS */
 	bool value_set;
+	bool op_set;		/* omvp nak: only requests with opcode op */
+	uint8_t op;
 };
 
 enum stat_id {
@@ -219,7 +221,10 @@ void bus_unplug(struct bus *b, struct camera *c);
 void bus_plug(struct bus *b, struct camera *c);
 void bus_powercycle(struct bus *b, struct camera *c);
 
-/* Faults (fault.c). spec is "kind args... [addr=A]"; 0 or -1 + err. */
+/*
+ * Faults (fault.c). spec is "kind args... [addr=A] [op=OP]" (op=: omvp nak
+ * only); 0 or -1 + err.
+ */
 int fault_apply_spec(struct bus *b, const char *spec, char *err,
 		     size_t errlen);
 void fault_clear(struct bus *b);
@@ -229,6 +234,11 @@ bool fault_kind_ok(const struct bus *b, enum fault_kind kind);
 /* The first active fault of @kind that applies to @c (NULL: the stream camera), or NULL. */
 struct fault *fault_find(struct bus *b, const struct camera *c,
 			 enum fault_kind kind);
+/*
+ * The active fault of @kind for a request with opcode @op (no address):
+ * one scoped to @op (op=OP) first, else the first without a scope; NULL.
+ */
+struct fault *fault_find_op(struct bus *b, enum fault_kind kind, uint8_t op);
 /* Count one use of a "next N" fault; drops it at zero. */
 void fault_use(struct bus *b, struct fault *f);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fault injection: parsing "kind args... [addr=A]" specs (command line and
- * control channel share the syntax), and looking faults up.
+ * Fault injection: parsing "kind args... [addr=A] [op=OP]" specs (command
+ * line and control channel share the syntax), and looking faults up.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +136,23 @@ struct fault *fault_find(struct bus *b, const struct camera *c,
 	return NULL;
 }
 
+struct fault *fault_find_op(struct bus *b, enum fault_kind kind, uint8_t op)
+{
+	struct fault *any = NULL;
+
+	for (int i = 0; i < b->nfaults; i++) {
+		struct fault *f = &b->faults[i];
+
+		if (f->kind != kind)
+			continue;
+		if (f->op_set && f->op == op)
+			return f;
+		if (!f->op_set && !any)
+			any = f;
+	}
+	return any;
+}
+
 static void fault_remove(struct bus *b, struct fault *f)
 {
 	int i = (int)(f - b->faults);
@@ -179,6 +196,8 @@ void fault_describe(const struct fault *f, char *buf, size_t len)
 	else
 		n = snprintf(buf, len, "%s %u", fault_names[f->kind],
 			     f->count);
+	if (f->op_set && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " op=0x%02x", f->op);
 	if (f->addr && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " addr=%u", f->addr);
 }
@@ -222,7 +241,8 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 {
 	char *copy = xstrdup(spec), *w[8], *args[8];
 	int nw = split_words(copy, w, 8), na = 0, k, r = -1;
-	unsigned long addr = 0, rate = 0, v;
+	unsigned long addr = 0, rate = 0, op = 0, v;
+	bool op_set = false;
 	struct fault f = { 0 };
 
 	if (!nw) {
@@ -241,6 +261,13 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 				snprintf(err, errlen, "bad rate");
 				goto out;
 			}
+		} else if (!strncmp(w[i], "op=", 3)) {
+			/* an opcode is hex, as the protocol page writes them */
+			if (parse_ulong(w[i] + 3, 16, 0xff, &op)) {
+				snprintf(err, errlen, "bad opcode");
+				goto out;
+			}
+			op_set = true;
 		} else {
 			args[na++] = w[i];
 		}
@@ -278,8 +305,20 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 			 "rate= only goes with powercycle");
 		goto out;
 	}
+	if (op_set && (k != F_NAK || !b->omvp)) {
+		snprintf(err, errlen, "op= only goes with nak on the omvp camera");
+		goto out;
+	}
+	if (op_set && !omvp_nak_op_ok((uint8_t)op)) {
+		snprintf(err, errlen,
+			 "op=%02lx is not a request opcode (hex: 01-04, 10-12, 14, 20-28)",
+			 op);
+		goto out;
+	}
 	f.kind = (enum fault_kind)k;
 	f.addr = (unsigned int)addr;
+	f.op_set = op_set;
+	f.op = (uint8_t)op;
 	f.count = 1;
 	switch (f.kind) {
 	case F_UNPLUG:
@@ -443,7 +482,9 @@ int fault_apply_spec(struct bus *b, const char *spec, char *err,
 	/* a new spec of the same kind and scope replaces the old one */
 	for (int i = 0; i < b->nfaults; i++)
 		if (b->faults[i].kind == f.kind &&
-		    b->faults[i].addr == f.addr) {
+		    b->faults[i].addr == f.addr &&
+		    b->faults[i].op_set == f.op_set &&
+		    b->faults[i].op == f.op) {
 			fault_remove(b, &b->faults[i]);
 			break;
 		}

@@ -841,6 +841,12 @@ static bool known_op(uint8_t op)
 	       (op >= OMV_CH_LIST && op <= OMV_CH_EVENT);
 }
 
+bool omvp_nak_op_ok(uint8_t op)
+{
+	return known_op(op) && op != OMV_PROTO_SYNC && op != OMV_SYS_EVENT &&
+	       op != OMV_CH_EVENT;
+}
+
 static void handle(struct bus *b, int64_t t, const struct oreq *r)
 {
 	struct omvp *o = b->omvp;
@@ -866,7 +872,8 @@ static void handle(struct bus *b, int64_t t, const struct oreq *r)
 		reply_status(b, t, chan, op, OMV_INVALID);
 		return;
 	}
-	f = fault_find(b, NULL, F_NAK);
+	/* nak op=OP: other opcodes pass untouched and leave its count */
+	f = fault_find_op(b, F_NAK, op);
 	if (f) {
 		reply_status(b, t, chan, op,
 			     f->value_set ? (int)f->value : OMV_BUSY);

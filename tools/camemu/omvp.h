@@ -243,6 +243,12 @@ int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 	     size_t errlen);
 /* "ok family=omvp ..." */
 void omvp_status(struct bus *b, struct sbuf *out);
+/*
+ * Whether the nak fault may be scoped to requests with opcode @op: a
+ * request the device answers after its checks (not PROTO_SYNC, not the
+ * host's events, not an unknown opcode).
+ */
+bool omvp_nak_op_ok(uint8_t op);
 /* "crc,seq,ack,events" (or "none") */
 void omvp_caps_str(unsigned int caps, char *buf, size_t len);
 /*

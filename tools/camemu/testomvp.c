@@ -1443,6 +1443,147 @@ static void test_faults(void)
 	       "faults lists them, fault clear clears them");
 }
 
+/*
+ * nak op=OP: a camera that keeps its own caps refuses SET_CAPS (0x02) and
+ * answers everything else; booted without events, the host gets none.
+ */
+static struct xres set_caps(uint32_t flags, uint32_t mp)
+{
+	uint8_t caps[16] = { 0 };
+
+	put_le(caps, flags, 4);
+	put_le(caps + 4, mp, 2);
+	return xact(0, OMV_SET_CAPS, caps, 16);
+}
+
+static uint32_t get_caps(uint32_t *mp)
+{
+	struct xres x = xact(0, OMV_GET_CAPS, NULL, 0);
+
+	if (!x.ok || x.flags != OMV_ACK_REQ || x.n != 16)
+		return 0xffffffffu;
+	if (mp)
+		*mp = (uint32_t)get_le(x.d + 4, 2);
+	return (uint32_t)get_le(x.d, 4);
+}
+
+static bool stat_is(const char *name, uint64_t v)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "stat %s %llu\n", name,
+		 (unsigned long long)v);
+	return strstr(octl("stats"), line) != NULL;
+}
+
+static void test_nak_op(void)
+{
+	uint32_t mp = 0;
+	uint64_t naks;
+	struct xres x;
+	int events = 0;
+	bool ok;
+
+	/* set caps: a boot setting, not the current caps */
+	ofresh("poll-ms=0 fps=50");
+	hsync();
+	tap_ok(!strcmp(octl("set caps crc,seq,ack"), "ok\n") &&
+	       O()->caps == OMV_CAP_ALL && get_caps(NULL) == 0xf &&
+	       strstr(octl("status"), " caps=crc,seq,ack,events ") &&
+	       strstr(octl("status"), " init-caps=crc,seq,ack "),
+	       "set caps crc,seq,ack: the current caps keep events (GET_CAPS 0xf) until the next SYNC, reset or boot");
+	tap_ok(hsync() && get_caps(NULL) == 0x7,
+	       "after the host's SYNC: GET_CAPS crc|seq|ack, no events bit");
+	/* the fault, scoped to SET_CAPS */
+	tap_ok(ofault("nak 2 2 op=02") &&
+	       !strcmp(octl("faults"), "fault nak 2 0x2 op=0x02\nok 1\n"),
+	       "fault nak 2 2 op=02: listed as 'nak 2 0x2 op=0x02'");
+	naks = ost(OM_NAKS_OUT);
+	tap_ok(get_caps(&mp) == 0x7 && mp == 4082 &&
+	       OB.fstat[F_NAK] == 0 &&
+	       !strcmp(octl("faults"), "fault nak 2 0x2 op=0x02\nok 1\n"),
+	       "GET_CAPS is answered normally and leaves the count");
+	x = set_caps(0xf, 498);
+	tap_ok(is_nak(&x, OMV_INVALID) && O()->caps == 0x7 &&
+	       O()->max_payload == 4082 && OB.fstat[F_NAK] == 1 &&
+	       ost(OM_NAKS_OUT) == naks + 1,
+	       "SET_CAPS crc|seq|ack|events, 498: NAK INVALID (the chosen code), not carried out");
+	tap_ok(get_caps(&mp) == 0x7 && mp == 4082,
+	       "a following GET_CAPS: caps as they were (no events bit, max_payload 4082)");
+	x = ioctl2(OMV_STREAM_CTRL, 1);
+	ok = is_ack(&x);
+	x = xact(0, OMV_PROTO_VERSION, NULL, 0);
+	ok = ok && x.ok && x.n == 16;
+	x = xact(0, OMV_CH_LIST, NULL, 0);
+	ok = ok && x.ok && x.n == 64;
+	tap_ok(ok && O()->streaming && OB.fstat[F_NAK] == 1 &&
+	       !strcmp(octl("faults"), "fault nak 1 0x2 op=0x02\nok 1\n"),
+	       "IOCTL, PROTO_VERSION, LIST pass untouched; one SET_CAPS NAK left");
+	x = set_caps(0xf, 4082);
+	tap_ok(is_nak(&x, OMV_INVALID) && O()->caps == 0x7 &&
+	       OB.fstat[F_NAK] == 2 && !strcmp(octl("faults"), "ok 0\n") &&
+	       stat_is("fault_nak", 2) && ost(OM_NAKS_OUT) == naks + 2,
+	       "the second SET_CAPS: NAK, the fault used up; stat fault_nak 2 counts the NAKs sent");
+	/* the host lives without NOTIFY: it polls with LOCK */
+	x = xact(3, OMV_CH_LOCK, NULL, 0);
+	events += x.events;
+	for (int i = 0; i < 40 && is_nak(&x, OMV_BUSY); i++) {
+		owait(5 * MS);
+		x = xact(3, OMV_CH_LOCK, NULL, 0);
+		events += x.events;
+	}
+	tap_ok(is_ack(&x) && !events && !ost(OM_EVENTS_OUT),
+	       "without events a frame is had by polling LOCK, and no NOTIFY ever came");
+	xact(3, OMV_CH_UNLOCK, NULL, 0);
+	x = set_caps(0xf, 4082);
+	tap_ok(is_ack(&x) && O()->caps == 0xf && get_caps(NULL) == 0xf,
+	       "the fault gone, SET_CAPS is carried out again");
+	/* the default code, and a reset: caps back to the boot caps */
+	ofault("nak 1 op=0x02");
+	tap_ok(!strcmp(octl("faults"), "fault nak 1 op=0x02\nok 1\n"),
+	       "nak 1 op=0x02: the same opcode (0x allowed), default code");
+	octl("reset silent");
+	hseq = 0;
+	x = set_caps(0xf, 4082);
+	tap_ok(is_nak(&x, OMV_BUSY) && O()->caps == 0x7 && get_caps(NULL) == 0x7,
+	       "after a soft reboot: the boot caps again; re-SET_CAPS gets NAK BUSY (4, the default)");
+	/* the old form, and both at once */
+	ofault("nak 1");
+	x = xact(0, OMV_CH_LIST, NULL, 0);
+	tap_ok(is_nak(&x, OMV_BUSY) && !strcmp(octl("faults"), "ok 0\n"),
+	       "plain nak 1 as before: the next request, whatever its opcode, gets NAK BUSY");
+	ofault("nak 1 5");
+	ofault("nak 1 1 op=02");
+	tap_ok(!strcmp(octl("faults"),
+		       "fault nak 1 0x5\nfault nak 1 0x1 op=0x02\nok 2\n"),
+	       "nak and nak op=02 are two scopes: both listed");
+	x = set_caps(0xf, 4082);
+	ok = is_nak(&x, OMV_FAILED) &&
+	     !strcmp(octl("faults"), "fault nak 1 0x5\nok 1\n");
+	x = xact(0, OMV_GET_CAPS, NULL, 0);
+	tap_ok(ok && is_nak(&x, OMV_CHECKSUM) && !strcmp(octl("faults"), "ok 0\n"),
+	       "SET_CAPS takes the op=02 one (NAK FAILED); GET_CAPS then the plain one (NAK CHECKSUM)");
+	ofault("nak 3 op=02");
+	ofault("nak 2");
+	ofault("nak 0 op=02");
+	tap_ok(!strcmp(octl("faults"), "fault nak 2\nok 1\n"),
+	       "nak 0 op=02 switches off only the op=02 one");
+	ofault("nak 0");
+	/* specs refused */
+	tap_ok(!strncmp(octl("fault nak op=00"), "err op=00 is not a request opcode", 33) &&
+	       !strncmp(octl("fault nak op=13"), "err ", 4) &&
+	       !strncmp(octl("fault nak op=29"), "err ", 4) &&
+	       !strncmp(octl("fault nak op=2a"), "err ", 4) &&
+	       !strncmp(octl("fault nak op=102"), "err bad opcode", 14) &&
+	       !strncmp(octl("fault nak op=0xzz"), "err bad opcode", 14) &&
+	       !strncmp(octl("fault nak op="), "err bad opcode", 14) &&
+	       !strncmp(octl("fault dup op=02"), "err op= only goes with nak", 26) &&
+	       !strcmp(octl("fault nak 1 4 op=28"), "ok\n") &&
+	       !strcmp(octl("faults"), "fault nak 1 0x4 op=0x28\nok 1\n") &&
+	       !strcmp(octl("fault clear"), "ok\n"),
+	       "op= is hex, a request opcode, and only for nak");
+}
+
 /* ---- control, manifest -------------------------------------------------- */
 
 static void test_control(void)
@@ -1745,6 +1886,7 @@ void omvp_unit_tests(void)
 	test_sequence();
 	test_timing();
 	test_faults();
+	test_nak_op();
 	test_control();
 	test_detail_res();
 	test_noisy_line();

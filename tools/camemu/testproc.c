@@ -1580,10 +1580,18 @@ static void test_omvp_options(void)
 		"--family omvp --hdr-offset 20",
 		"--family omvp --fault junk",
 		"--family omvp --fault badhcrc addr=1",
+		"--family omvp --fault 'nak 1 4 op=13'",
+		"--family omvp --fault 'nak op=2g'",
+		"--family ov528 --fault 'nak 1 op=02'",
+	};
+	static const char *const doc[] = {
+		"nak [N] [CODE] [op=OP]", "op=02 for SET_CAPS",
 	};
 
 	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
 	       "omvp options with another family, other families' options and bad omvp values fail");
+	tap_ok(help_mentions(doc, ARRAY_SIZE(doc), NULL),
+	       "--help documents nak op=OP");
 }
 
 /* --family vc0706 and ascii-u over the UART and control sockets */
