@@ -339,6 +339,7 @@ for f in "$top"/dts/*.dtso; do
 	b=$(basename "$f" .dtso)
 	case $b in
 	qemu-virt-*|rs485-bus-*) base=qemu-virt ;;
+	rpi-free-uart0) base= ;;	# no camera: applied below
 	rpi-*) base=rpi ;;
 	*) base= ;;
 	esac
@@ -519,6 +520,7 @@ EOF
 
 rpi_overlays=()
 for f in "$top"/dts/rpi-*.dtso; do
+	[ "$f" != "$top/dts/rpi-free-uart0.dtso" ] || continue
 	[ -e "$f" ] && rpi_overlays+=("$(basename "$f" .dtso)")
 done
 # the overlay retargeted to a board's other UARTs
@@ -547,29 +549,8 @@ overlay_facts() {
 	done
 }
 
-# uart1 and Bluetooth off, as Documentation/sercam.rst says for the
-# kernel's Pi 3, Pi 4 and Zero 2 W trees
-cat >"$tmp/rpi-free-uart0.dtso" <<'EOF'
-/dts-v1/;
-/plugin/;
-
-/ {
-	fragment@0 {
-		target = <&uart1>;
-		__overlay__ {
-			status = "disabled";
-		};
-	};
-
-	fragment@1 {
-		target = <&bt>;
-		__overlay__ {
-			status = "disabled";
-		};
-	};
-};
-EOF
-dtc -q -@ -I dts -O dtb -o "$tmp/rpi-free-uart0.dtbo" "$tmp/rpi-free-uart0.dtso"
+# uart1 and Bluetooth off, for the kernel's Pi 3, Pi 4 and Zero 2 W trees
+dtc -q -@ -I dts -O dtb -o "$tmp/rpi-free-uart0.dtbo" "$top/dts/rpi-free-uart0.dtso"
 
 # Each board tree compiled once; the items to validate queued, to run
 # dt-validate once over all of them (it starts slowly).
