@@ -7,6 +7,12 @@
 # once. The same tree is the sysroot the selftests are cross-built against,
 # which is how they link Debian's libjpeg-turbo and OpenSSL for arm64.
 # Prints the directory holding rootfs/ and rootfs.ext4.
+#
+# build-rootfs.sh apps: the same plus OpenCV's Python binding, for the
+# applications job alone: it more than doubles the image (819 MB to
+# 1717 MB; OpenCV pulls in VTK, GDAL and two LLVMs) and the cold build
+# (about 1 to 5 minutes), so make check's guests do without it. Kept
+# beside the other, each pruning only its own kind.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -17,9 +23,18 @@ set -eu
 suite=${SERCAM_GUEST_SUITE:-trixie}
 mirror=${SERCAM_MIRROR:-http://deb.debian.org/debian}
 pkgs=busybox-static,v4l-utils,ffmpeg,gstreamer1.0-tools,gstreamer1.0-plugins-good,gstreamer1.0-plugins-base,libc6-dev,libjpeg62-turbo-dev,libssl-dev,kmod
+kind=rootfs
+case ${1:-} in
+"") ;;
+apps)
+	pkgs=$pkgs,python3-opencv,python3-numpy
+	kind=rootfs-apps
+	;;
+*) tb_die "build-rootfs.sh: unknown kind '$1'" ;;
+esac
 
 key=$(printf '%s\n' "$suite" "$mirror" "$pkgs" "v3" | sha256sum | cut -c1-12)
-out=$SERCAM_CACHE/rootfs/$key
+out=$SERCAM_CACHE/$kind/$key
 if [ -f "$out/.sercam-complete" ]; then
 	printf '%s\n' "$out"
 	exit 0

@@ -322,6 +322,14 @@ check_job() {
 			--overlay "$SERCAM_TOP/dts/qemu-virt-pixy.dtso" \
 			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
 		;;
+	apps)
+		# what users run against a camera (OpenCV among them), on the
+		# SXH485 at make check's 230400, in a guest userspace of its
+		# own: OpenCV more than doubles the image
+		local rootfs
+		rootfs=$("$tb/build-rootfs.sh" apps)
+		guest_run apps "$d/guest" --rate 230400 >/dev/null 2>&1
+		;;
 	ascii-u | ascii-u-long)
 		# an ASCII U# camera at its power-on 19200, moved to 57600;
 		# JPEG quality 25 (the camera's default is 60): smaller
@@ -452,6 +460,8 @@ check-long)
 	# the VC0706's fault rows, and bit errors with every chunk read twice
 	check_job vc0706-faults "$res/host"
 	check_job vc0706-verify "$res/host"
+	# the applications (OpenCV) on a guest userspace of their own
+	check_job apps "$res/host"
 	# every bad devicetree configuration, a boot each (make check: two)
 	check_job badconfig-long "$res/host"
 	# sercam-attach on a USB-serial adapter: unplugged mid-frame,
@@ -491,6 +501,7 @@ plan)
 	case $plan in
 	attach-usb*) set -- --overlay none --usb-serial "$@" ;;
 	attach*) set -- --overlay none "$@" ;;
+	apps) rootfs=$("$tb/build-rootfs.sh" apps) ;;
 	esac
 	guest_run "$plan" "$SERCAM_BUILD/plan-$plan/guest" "$@"
 	python3 "$tb/verdict.py" "$SERCAM_BUILD/plan-$plan"

@@ -106,6 +106,8 @@ struct sercam_buffer {
  * @num_modes: entries in @modes
  * @mode: index of the current mode, under @lock; not changed while
  *	streaming
+ * @mjpeg: the application chose the current mode's JPEG by the name
+ *	Motion-JPEG (V4L2_PIX_FMT_MJPEG); under @lock
  * @width: width of the frames now arriving (push families may change it)
  * @height: their height
  * @name: "<device>-<address>", for messages and debugfs
@@ -141,6 +143,7 @@ struct sercam_cam {
 	struct sercam_mode modes[SERCAM_MAX_MODES];
 	unsigned int num_modes;
 	unsigned int mode;
+	bool mjpeg;
 	u32 width;
 	u32 height;
 	char name[32];

@@ -113,12 +113,43 @@ static void sercam_interval(struct sercam_cam *cam,
 }
 
 /*
+ * Applications that know a camera's JPEG frames only as Motion-JPEG (which
+ * a stream of them is) ask for V4L2_PIX_FMT_MJPEG and take nothing else: a
+ * video node whose formats include JPEG offers MJPEG too, after the
+ * family's own formats, at the same sizes and with the same frames.
+ */
+static bool sercam_has_mjpeg(const struct sercam_cam *cam)
+{
+	bool jpeg = false;
+	unsigned int i;
+
+	if (sercam_is_meta(cam))
+		return false;
+	for (i = 0; i < cam->num_modes; i++) {
+		if (cam->modes[i].fourcc == V4L2_PIX_FMT_MJPEG)
+			return false;	/* the family's own */
+		if (cam->modes[i].fourcc == V4L2_PIX_FMT_JPEG)
+			jpeg = true;
+	}
+	return jpeg;
+}
+
+/* The family's format an application means by @fourcc. */
+static u32 sercam_real_fourcc(const struct sercam_cam *cam, u32 fourcc)
+{
+	if (fourcc == V4L2_PIX_FMT_MJPEG && sercam_has_mjpeg(cam))
+		return V4L2_PIX_FMT_JPEG;
+	return fourcc;
+}
+
+/*
  * The camera chooses the size of frames in @fourcc (the first format of a
  * family with &sercam_family.any_size); the host chooses it in the others.
  */
 static bool sercam_any_size(const struct sercam_cam *cam, u32 fourcc)
 {
-	return cam->family->any_size && fourcc == cam->modes[0].fourcc;
+	return cam->family->any_size &&
+	       sercam_real_fourcc(cam, fourcc) == cam->modes[0].fourcc;
 }
 
 static u32 sercam_bpp(u32 fourcc)
@@ -133,8 +164,9 @@ static u32 sercam_bpp(u32 fourcc)
 	}
 }
 
+/* @mjpeg: name a JPEG mode's format Motion-JPEG, as the application did */
 static void sercam_fill_pix(struct sercam_cam *cam, unsigned int mode,
-			    struct v4l2_pix_format *pix)
+			    bool mjpeg, struct v4l2_pix_format *pix)
 {
 	const struct sercam_mode *m = &cam->modes[mode];
 
@@ -147,6 +179,8 @@ static void sercam_fill_pix(struct sercam_cam *cam, unsigned int mode,
 		pix->height = cam->height;
 	}
 	pix->pixelformat = m->fourcc;
+	if (mjpeg && m->fourcc == V4L2_PIX_FMT_JPEG)
+		pix->pixelformat = V4L2_PIX_FMT_MJPEG;
 	pix->field = V4L2_FIELD_NONE;
 	pix->bytesperline = pix->width * sercam_bpp(m->fourcc);
 	pix->sizeimage = m->max_size;
@@ -161,6 +195,7 @@ static unsigned int sercam_nearest_mode(struct sercam_cam *cam, u32 fourcc,
 	unsigned int i, best = cam->num_modes;
 	u64 d, best_d = U64_MAX;
 
+	fourcc = sercam_real_fourcc(cam, fourcc);
 	for (i = 0; i < cam->num_modes; i++)
 		if (cam->modes[i].fourcc == fourcc)
 			break;
@@ -497,6 +532,11 @@ static int sercam_enum_fmt(struct file *file, void *fh,
 			return 0;
 		}
 	}
+	if (sercam_has_mjpeg(cam) && n == f->index) {
+		/* the core names it and flags it compressed */
+		f->pixelformat = V4L2_PIX_FMT_MJPEG;
+		return 0;
+	}
 	return -EINVAL;
 }
 
@@ -504,7 +544,7 @@ static int sercam_g_fmt(struct file *file, void *fh, struct v4l2_format *f)
 {
 	struct sercam_cam *cam = video_drvdata(file);
 
-	sercam_fill_pix(cam, cam->mode, &f->fmt.pix);
+	sercam_fill_pix(cam, cam->mode, cam->mjpeg, &f->fmt.pix);
 	return 0;
 }
 
@@ -519,7 +559,7 @@ static int sercam_try_fmt(struct file *file, void *fh, struct v4l2_format *f)
 	 */
 	sercam_fill_pix(cam, sercam_nearest_mode(cam, pix->pixelformat,
 						 pix->width, pix->height),
-			pix);
+			pix->pixelformat == V4L2_PIX_FMT_MJPEG, pix);
 	return 0;
 }
 
@@ -538,7 +578,8 @@ static int sercam_s_fmt(struct file *file, void *fh, struct v4l2_format *f)
 		cam->width = 0;
 		cam->height = 0;
 	}
-	sercam_fill_pix(cam, mode, pix);
+	cam->mjpeg = pix->pixelformat == V4L2_PIX_FMT_MJPEG;
+	sercam_fill_pix(cam, mode, cam->mjpeg, pix);
 	return 0;
 }
 
@@ -557,6 +598,7 @@ static int sercam_enum_framesizes(struct file *file, void *fh,
 {
 	struct sercam_cam *cam = video_drvdata(file);
 	unsigned int i, n = 0;
+	u32 fourcc;
 
 	if (sercam_any_size(cam, fsize->pixel_format)) {
 		if (fsize->index)
@@ -570,8 +612,9 @@ static int sercam_enum_framesizes(struct file *file, void *fh,
 		fsize->stepwise.step_height = SERCAM_ANY_STEP;
 		return 0;
 	}
+	fourcc = sercam_real_fourcc(cam, fsize->pixel_format);
 	for (i = 0; i < cam->num_modes; i++) {
-		if (cam->modes[i].fourcc != fsize->pixel_format)
+		if (cam->modes[i].fourcc != fourcc)
 			continue;
 		if (n++ == fsize->index) {
 			fsize->type = V4L2_FRMSIZE_TYPE_DISCRETE;
@@ -587,6 +630,7 @@ static int sercam_enum_frameintervals(struct file *file, void *fh,
 				      struct v4l2_frmivalenum *fival)
 {
 	struct sercam_cam *cam = video_drvdata(file);
+	u32 fourcc = sercam_real_fourcc(cam, fival->pixel_format);
 	unsigned int i;
 
 	if (fival->index)
@@ -601,7 +645,7 @@ static int sercam_enum_frameintervals(struct file *file, void *fh,
 		return 0;
 	}
 	for (i = 0; i < cam->num_modes; i++) {
-		if (cam->modes[i].fourcc == fival->pixel_format &&
+		if (cam->modes[i].fourcc == fourcc &&
 		    cam->modes[i].width == fival->width &&
 		    cam->modes[i].height == fival->height) {
 			fival->type = V4L2_FRMIVAL_TYPE_DISCRETE;
