@@ -11,7 +11,7 @@
 #                                    drivers/, include/) and of
 #                                    sercam-attach (tools/sercam-attach/)
 #   /usr/share/sercam/overlays/      every dts/*.dtso compiled (dtc -@)
-#                                    to .dtbo, with its source
+#                                    to .dtbo, with its source (below)
 #   /lib/udev/rules.d/, /lib/systemd/system/
 #                                    sercam-attach's rule and unit
 #   /usr/share/man/man8/, /usr/share/doc/sercam-dkms/
@@ -57,14 +57,22 @@ for f in Kbuild Makefile dkms.conf drivers/media/serial/sercam/Makefile \
 	[ -f "$src/$f" ] || die "$f is not in git: cannot package it"
 done
 
-# the overlays, compiled as the user guide says (dtc -@), with their source
+# the overlays, compiled as the user guide says (dtc -@): a Raspberry
+# Pi's (rpi-F.dtso) under the name its dtoverlay= line uses, sercam-F.dtbo
+# (rpi-sercam.dtso: sercam.dtbo), to be copied to /boot/firmware/overlays/;
+# QEMU virt's in qemu-virt/; every source in source/
 ov=$root/usr/share/sercam/overlays
-mkdir -p "$ov"
+mkdir -p "$ov/qemu-virt" "$ov/source"
 for d in "$top"/dts/*.dtso; do
 	b=$(basename "$d" .dtso)
-	dtc -@ -q -I dts -O dtb -o "$ov/$b.dtbo" "$d" ||
-		die "dtc failed on dts/$b.dtso"
-	install -m 0644 "$d" "$ov/"
+	case $b in
+	rpi-sercam) o=$ov/sercam.dtbo ;;
+	rpi-*) o=$ov/sercam-${b#rpi-}.dtbo ;;
+	*) o=$ov/qemu-virt/$b.dtbo ;;
+	esac
+	[ ! -e "$o" ] || die "dts/$b.dtso: a second overlay named ${o#"$root"}"
+	dtc -@ -q -I dts -O dtb -o "$o" "$d" || die "dtc failed on dts/$b.dtso"
+	install -m 0644 "$d" "$ov/source/"
 done
 
 # sercam-attach's rule and unit where Debian's packages put theirs (the
