@@ -195,9 +195,10 @@ for d in "$top"/dts/*.dtso; do
 	fi
 done
 tap "$ok" "$blobs overlays compiled (dtc -@) in /usr/share/sercam/overlays, with their sources; Raspberry Pi's as their dtoverlay= names"
-check "the udev rule and the unit (naming /usr/sbin/sercam-attach) installed" \
-	grep -q 'ExecStart=.* /usr/sbin/sercam-attach %I' "$root/lib/systemd/system/sercam-attach@.service" &&
+check "the udev rule installed" \
 	cmp -s "$top/tools/sercam-attach/90-sercam-attach.rules" "$root/lib/udev/rules.d/90-sercam-attach.rules"
+check "the unit installed, naming /usr/sbin/sercam-attach" \
+	grep -q 'ExecStart=.* /usr/sbin/sercam-attach %I' "$root/lib/systemd/system/sercam-attach@.service"
 check "the user guide in /usr/share/doc/sercam-dkms" \
 	cmp -s "$top/Documentation/sercam.rst" "$root/usr/share/doc/sercam-dkms/sercam.rst"
 
@@ -265,4 +266,20 @@ else
 	grep '^[-+]\.' "$out/leftovers.diff" | head -n 30 | comment
 	tap "" "the chroot's files after the purge are those before the install"
 fi
+
+# 6. DKMS by hand from a checkout, the README's first command: dkms add
+# reads the name and version from dkms.conf (its build is the package's)
+mkdir -p "$out/mnt/src"
+(cd "$top" && git ls-files -z) | (cd "$top" && xargs -0 cp --parents -t "$out/mnt/src")
+# shellcheck disable=SC2016 # the chroot's shell expands them
+in_root sh -c 'cd /mnt/src && v=$(sed -n "s/^PACKAGE_VERSION=\"\(.*\)\"/\1/p" dkms.conf) &&
+	dkms add . && dkms status -m sercam && dkms remove "sercam/$v" --all &&
+	rm -r "/usr/src/sercam-$v"' >"$out/by-hand.log" 2>&1 || true
+comment <"$out/by-hand.log"
+snapshot "$out/after-by-hand.txt"
+ok=ok
+grep -q "^sercam/$version: added" "$out/by-hand.log" || ok=
+diff "$out/before.txt" "$out/after-by-hand.txt" | grep '^[<>]' | head -n 10 | comment
+cmp -s "$out/before.txt" "$out/after-by-hand.txt" || ok=
+tap "$ok" "dkms add . from a checkout: sercam/$version added, then removed without a trace"
 finish
