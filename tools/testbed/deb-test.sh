@@ -16,23 +16,28 @@
 # 3. the guest boots with those modules (BASE-PAYLOAD, run.sh's payload,
 #    with its own build of sercam replaced by DKMS's) and captures from
 #    the emulated SXH485 camera, byte-exact (plans/deb);
-# 4. apt-get purge leaves the system as it was before the install.
+# 4. apt-get purge leaves the system as it was before the install;
+# 5. the README's by-hand path, dkms add . from a checkout, works and
+#    undoes the same way.
 # The chroot runs in mount and PID namespaces of its own: the host's
 # mounts and /lib/modules are not touched.
 set -eu
+if [ $# -lt 6 ] || [ "$5" != -- ]; then
+	echo "usage: $0 OUTDIR KDIR KVER BASE-PAYLOAD -- guest command" >&2
+	exit 2
+fi
 out=$1 kdir=$2 kver=$3 base=$4
-[ "$5" = -- ] || { echo "usage: $0 OUTDIR KDIR KVER BASE-PAYLOAD -- guest command" >&2; exit 2; }
 shift 5
 tb=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$tb/../.." && pwd)
-ksrc=$(readlink -f "$kdir/source")
+ksrc=$(readlink -f "$kdir/source" || true)
 root=$out/root
 cross=aarch64-linux-gnu-
 mods="sercam sercam-jpeg sercam-sxh485 sercam-stream sercam-ov528 sercam-openmv
 	sercam-vc0706 sercam-pixy sercam-ascii-u"
 
 if [ ! -f "$kdir/.config" ] || [ ! -d "$ksrc" ]; then
-	echo "$0: $kdir is no kernel build tree" >&2
+	echo "$0: $kdir is no kernel build tree (with .config and source)" >&2
 	exit 2
 fi
 [ -d "$base/lib/modules/$kver/kernel" ] || { echo "$0: $base is no payload for $kver" >&2; exit 2; }
@@ -65,9 +70,8 @@ trap cleanup EXIT
 # own, with the test kernel's build tree (and the source tree it refers
 # to, at its own path) mounted read-only, /tmp a fresh tmpfs and OUTDIR/mnt
 # (the package, the cross strip) on /mnt. The environment is the cross
-# build's:
-# ARCH and CROSS_COMPILE as make variables in MAKEFLAGS, as if given on
-# make's command line. (Not as variables of the environment: the
+# build's: ARCH and CROSS_COMPILE as make variables in MAKEFLAGS, as if
+# given on make's command line. (Not as variables of the environment: the
 # postinst's DKMS pattern, dh_dkms's common.postinst, names its own
 # architecture argument ARCH and so empties it. DKMS's -a names the
 # directories of a build, it passes nothing to make.) And first in PATH
@@ -267,7 +271,7 @@ else
 	tap "" "the chroot's files after the purge are those before the install"
 fi
 
-# 6. DKMS by hand from a checkout, the README's first command: dkms add
+# 6. (5. above) DKMS by hand from a checkout, the README's first command: dkms add
 # reads the name and version from dkms.conf (its build is the package's)
 mkdir -p "$out/mnt/src"
 (cd "$top" && git ls-files -z) | (cd "$top" && xargs -0 cp --parents -t "$out/mnt/src")
