@@ -24,7 +24,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pkg=$top/tools/deb
 outdir=${1:-$top}
-build=${SERCAM_BUILD:-$top/build}/deb
+build=${SERCAM_BUILD:-$top/build}/make-deb
 
 die() { printf 'make deb: error: %s\n' "$*" >&2; exit 1; }
 

@@ -31,7 +31,7 @@ shift 5
 tb=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$tb/../.." && pwd)
 ksrc=$(readlink -f "$kdir/source" || true)
-root=$out/root
+root=$out/chroot
 cross=aarch64-linux-gnu-
 mods="sercam sercam-jpeg sercam-sxh485 sercam-stream sercam-ov528 sercam-openmv
 	sercam-vc0706 sercam-pixy sercam-ascii-u"
