@@ -14,6 +14,9 @@
 #   make fuzz               fuzz the protocol parser (FUZZ_SECONDS=600)
 #   make check-fresh        make demo and make check on a bare Debian 12
 #                           (a minbase chroot, from nothing: long)
+#   make deb                the Debian package sercam-dkms_<version>_all.deb
+#                           (DKMS source, overlays, sercam-attach; the
+#                           version is dkms.conf's PACKAGE_VERSION)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -39,5 +42,8 @@ check demo bench fuzz check-long:
 check-fresh:
 	tools/testbed/check-fresh.sh
 
+deb:
+	tools/deb/make-deb.sh
+
 .PHONY: all modules install modules_install clean check demo bench fuzz check-long \
-	check-fresh
+	check-fresh deb

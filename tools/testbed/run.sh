@@ -68,13 +68,15 @@ build_payload() {
 	cp "$SERCAM_BUILD/sercam-attach/sercam-attach" "$p/sercam/bin/"
 }
 
-# guest_cmd PLAN OUTDIR [guest.py options]: the command that boots the guest
+# guest_cmd PLAN OUTDIR [guest.py options]: the command that boots the
+# guest; with PAYLOAD set, with that tree instead of build_payload's (the
+# deb job: the modules DKMS built)
 guest_cmd() {
 	local plan=$1 out=$2
 	shift 2
 	echo python3 "$tb/guest.py" --kernel "$kdir/arch/arm64/boot/Image" \
 		--rootfs "$rootfs/rootfs.ext4" --busybox "$rootfs/rootfs/bin/busybox" \
-		--payload "$SERCAM_BUILD/payload" --camemu "$SERCAM_BUILD/camemu/camemu" \
+		--payload "${PAYLOAD:-$SERCAM_BUILD/payload}" --camemu "$SERCAM_BUILD/camemu/camemu" \
 		--plan "$plan" --out "$out" "$@"
 }
 
@@ -195,6 +197,17 @@ check_job() {
 		"$tb/badconfig-test.sh" "$d" "$SERCAM_TOP/dts/qemu-virt-sercam.dtso" -- \
 			$(guest_cmd badconfig "$d/none" --timeout 300) >"$res/$job.tap"
 		unset BADCONFIG_CASES
+		return
+		;;
+	deb)
+		# the Debian package: built, installed in a Debian 12 chroot
+		# where DKMS builds the modules for the test kernel, those
+		# modules booted (the SXH485 at 230400, make check's capture
+		# rows), the package purged without a trace
+		rm -rf "$d"
+		"$tb/deb-test.sh" "$d" "$kdir" "$kver" "$SERCAM_BUILD/payload" -- \
+			$(PAYLOAD=$d/payload guest_cmd deb "$d/guest" --rate 230400) \
+			>"$res/deb.tap"
 		return
 		;;
 	esac
@@ -473,6 +486,8 @@ check-long)
 		check_job "attach-$f" "$res/host"
 		check_job "attach-$f-usb" "$res/host"
 	done
+	# the Debian package, DKMS and the purge (deb-test.sh)
+	check_job deb "$res/host"
 	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=$((rc ? rc : 1))
 	splats=$(grep -c '^kernel log:' "$res/verdict.txt" || true)
 	python3 "$tb/matrix-report.py" "$res/guest/guest.tap" "$splats" | tee "$res/matrix.md"
