@@ -8,15 +8,7 @@
 # back.
 echo "TAP version 13"
 echo "1..4"
-fail=0
-check() {
-	if [ "$1" = 0 ]; then
-		echo "ok $2 - $3"
-	else
-		echo "not ok $2 - $3"
-		fail=1
-	fi
-}
+. tap.sh
 refused=$(sercam_emu stats | sed -n 's/^stat cmds_unsupported //p')
 ug=$(sercam_emu log | grep -c ' UG[0-9]#')
 single=$(sed -n 's/^single_requests: //p' /sys/kernel/debug/sercam/*/video*/stats | head -1)

@@ -7,15 +7,7 @@
 dev=$(sercam_dev.sh) || { echo "1..0 # SKIP no sercam video node"; exit 0; }
 echo "TAP version 13"
 echo "1..4"
-fail=0
-check() {
-	if [ "$1" = 0 ]; then
-		echo "ok $2 - $3"
-	else
-		echo "not ok $2 - $3"
-		fail=1
-	fi
-}
+. tap.sh
 # fps FPS: G_PARM's frames per second after a few frames at FPS
 fps() {
 	sercam_emu set fps "$1" >/dev/null
