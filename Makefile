@@ -12,6 +12,9 @@
 #                           the in-guest selftests; ends "N passed, N failed"
 #   make bench              throughput benchmark (tables, CSV, plot)
 #   make fuzz               fuzz the protocol parser (FUZZ_SECONDS=600)
+#   make check-kernels      the families' selftests on the other kernels
+#                           users run: Debian 12's 6.1 (arm64) and 32-bit
+#                           ARM (armhf); results in results-kernels/
 #   make check-fresh        make demo and make check on a bare Debian 12
 #                           (a minbase chroot, from nothing: long)
 #   make deb                the Debian package sercam-dkms_<version>_all.deb
@@ -36,7 +39,7 @@ clean:
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf build
 
-check demo bench fuzz check-long:
+check demo bench fuzz check-long check-kernels:
 	tools/testbed/run.sh $@
 
 check-fresh:
@@ -46,4 +49,4 @@ deb:
 	tools/deb/make-deb.sh
 
 .PHONY: all modules install modules_install clean check demo bench fuzz check-long \
-	check-fresh deb
+	check-kernels check-fresh deb

@@ -76,6 +76,22 @@
 #define SERCAM_PLATFORM_REMOVE	remove_new
 #endif
 
+/*
+ * vb2_video_unregister_device() stops a stream by releasing the queue. In
+ * 6.12 it does so whoever owns the queue; 6.1's only when a file handle
+ * owns it, and a read() that starts the stream owns it only once its first
+ * frame is in: an unbind during that frame left the stream running, its
+ * capture on a camera cut from its bus. Before 6.12 (where between 6.1 and
+ * 6.12 this changed is not pinned down here) the driver releases the queue
+ * again itself, which is a no-op on a released queue. Under the queue's
+ * lock, after vb2_video_unregister_device().
+ */
+#if KERNEL_VERSION(6, 12, 0) > LINUX_VERSION_CODE
+#define sercam_vb2_release_unowned(q)	vb2_queue_release(q)
+#else
+#define sercam_vb2_release_unowned(q)	((void)(q))
+#endif
+
 /* 6.2: KUnit gained KUNIT_EXPECT_MEMEQ (it dumps both buffers on failure). */
 #if defined(KUNIT_EXPECT_EQ) && !defined(KUNIT_EXPECT_MEMEQ)
 #define KUNIT_EXPECT_MEMEQ(test, left, right, size)	\

@@ -11,6 +11,8 @@ pkgs=(
 	make gcc libc6-dev bc bison flex libssl-dev libelf-dev cpio kmod
 	xz-utils zstd rsync python3 python3-yaml
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	# make check-kernels' 32-bit ARM guest (kernel, module, selftests)
+	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	linux-source-6.12 linux-source-6.1
 	sparse
 	# boot it

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Boot the arm64 test guest against the camera emulator and run a plan.
+"""Boot the arm64 test guest (--arch arm: the 32-bit ARM one) against the
+camera emulator and run a plan.
 
 The guest's console (hvc0) goes to console.log through QEMU's file chardev,
 which this script follows: kernel messages and the step markers of
@@ -57,6 +58,14 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 # ipxe-qemu package, which a --no-install-recommends install does not bring.
 MACHINE = ["-M", "virt", "-cpu", "cortex-a57", "-smp", "2", "-m", "1024",
            "-nic", "none"]
+# --arch: the QEMU binary and MACHINE's board and CPU for each guest
+# architecture. arm: 32-bit ARM, a cortex-a15 (ARMv7, as a Raspberry Pi
+# 2/3 runs it); highmem=off keeps the board's PCIe windows below 4 GB,
+# where a kernel without LPAE reaches them.
+ARCHES = {
+    "arm64": ("qemu-system-aarch64", "virt", "cortex-a57"),
+    "arm": ("qemu-system-arm", "virt,highmem=off", "cortex-a15"),
+}
 STEP_RE = re.compile(r"@@sercam-step (begin|end) (\S+)(?: (\d+))?(?: rc=(\d+))?")
 BANNER = "sercam guest: kernel"      # run-plan.sh's first line
 FATAL = "@@sercam-fatal "
@@ -70,11 +79,18 @@ def run(cmd, **kw):
     subprocess.run(cmd, check=True, **kw)
 
 
-def build_dtb(work, overlay, rate):
+def set_arch(arch):
+    """Boot @arch's guest: the QEMU binary, MACHINE's board and CPU."""
+    qemu, board, cpu = ARCHES[arch]
+    MACHINE[1], MACHINE[3] = board, cpu
+    return qemu
+
+
+def build_dtb(work, overlay, rate, qemu):
     """Board DTB without stdout-path, with the camera overlay merged
     (overlay "none": no camera node, the PL011 is a plain tty)."""
     board = os.path.join(work, "virt.dtb")
-    run(["qemu-system-aarch64", "-M", "virt,dumpdtb=" + board, *MACHINE[2:],
+    run([qemu, "-M", MACHINE[1] + ",dumpdtb=" + board, *MACHINE[2:],
          "-display", "none"], stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     run(["fdtput", "-d", board, "/chosen", "stdout-path"])
@@ -325,7 +341,11 @@ def main():
                     help="the camera on a USB-serial adapter (/dev/ttyUSB0), "
                     "not the PL011; the guest may unplug and re-plug it "
                     "through the sercam.host port")
+    ap.add_argument("--arch", choices=sorted(ARCHES), default="arm64",
+                    help="the guest's architecture (the kernel's and the "
+                    "rootfs')")
     args = ap.parse_args()
+    qemu_bin = set_arch(args.arch)
 
     os.makedirs(args.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="sercam-")
@@ -338,7 +358,7 @@ def main():
     trace = os.path.join(args.out, "qemu-trace.log")
     open(trace, "w").close()
 
-    dtb = build_dtb(work, args.overlay, args.rate)
+    dtb = build_dtb(work, args.overlay, args.rate, qemu_bin)
     initrd = build_initramfs(work, args.payload, args.busybox)
 
     emu_log = open(os.path.join(args.out, "camemu.log"), "wb")
@@ -373,7 +393,7 @@ def main():
             trace_ev = "pl011_baudrate_change"
         console_path = os.path.join(args.out, "console.log")
         qemu_cmd = [
-            "qemu-system-aarch64", *MACHINE, "-display", "none", "-monitor", "none",
+            qemu_bin, *MACHINE, "-display", "none", "-monitor", "none",
             "-no-reboot", "-kernel", args.kernel, "-initrd", initrd, "-dtb", dtb,
             "-append", cmdline, *camera,
             "-device", "virtio-serial-device",

@@ -17,6 +17,22 @@ export SERCAM_TOP SERCAM_CACHE SERCAM_BUILD JOBS CROSS_COMPILE
 tb_log() { printf '[testbed] %s\n' "$*" >&2; }
 tb_die() { printf '[testbed] error: %s\n' "$*" >&2; exit 1; }
 
+# tb_kernel_arch ARCH: the guest architecture's settings: TB_KARCH (the
+# kernel's ARCH=), TB_CROSS (its cross compiler prefix), TB_IMAGE (the
+# boot image's make target and its path under arch/$TB_KARCH/boot), TB_DEB
+# (the Debian architecture of its userspace). arm64, or arm: 32-bit ARM,
+# hard float (a Raspberry Pi 2/3's Raspberry Pi OS, Debian's armhf).
+tb_kernel_arch() {
+	case $1 in
+	arm64)
+		TB_KARCH=arm64 TB_CROSS=$CROSS_COMPILE TB_IMAGE=Image TB_DEB=arm64 ;;
+	arm)
+		TB_KARCH=arm TB_CROSS=${CROSS_COMPILE_ARM:-arm-linux-gnueabihf-}
+		TB_IMAGE=zImage TB_DEB=armhf ;;
+	*) tb_die "no such guest architecture: $1 (arm64 or arm)" ;;
+	esac
+}
+
 # tb_hash FILE...: a short hash of the files' contents, for cache keys.
 tb_hash() { cat "$@" | sha256sum | cut -c1-12; }
 

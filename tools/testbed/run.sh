@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Entry point of `make check`, `make demo`, `make bench`, `make fuzz` and
-# `make check-long`; `run.sh plan NAME [guest.py options]` boots one plan
+# Entry point of `make check`, `make demo`, `make bench`, `make fuzz`,
+# `make check-long` and `make check-kernels`; `run.sh plan NAME [guest.py options]` boots one plan
 # of tools/testbed/plans and `run.sh job NAME...` runs make check's side
 # jobs by name (for development). Installs what is missing, builds (or finds in the
 # cache) the test kernel and guest userspace, builds the module, the camera
@@ -15,54 +15,114 @@ tb=$SERCAM_TOP/tools/testbed
 
 "$tb/deps.sh"
 
-kdir=$("$tb/build-kernel.sh")
-rootfs=$("$tb/build-rootfs.sh")
-ksrc=$(tb_src 6.12)
-kver=$(make -s -C "$ksrc" O="$kdir" ARCH=arm64 kernelrelease)
-mkdir -p "$SERCAM_BUILD"
+# use_kernel SERIES ARCH: build (or find in the cache) the test kernel
+# from linux-source-SERIES for ARCH and its guest userspace, and make them
+# the ones the functions below build for and boot: kdir, ksrc, kver,
+# rootfs, TB_KARCH, TB_CROSS, TB_IMAGE, guest_arch, and modsrc, the tree
+# the modules are built in. make check's 6.12 arm64 builds in the source
+# tree; another kernel's in a copy of it in $SERCAM_BUILD (the caller's
+# own), so that the two do not rebuild each other's objects.
+use_kernel() {
+	tb_kernel_arch "$2"
+	guest_arch=$2
+	kdir=$("$tb/build-kernel.sh" "$1" "$2")
+	rootfs=$("$tb/build-rootfs.sh" "$2")
+	ksrc=$(tb_src "$1")
+	kver=$(make -s -C "$ksrc" O="$kdir" ARCH="$TB_KARCH" kernelrelease)
+	modsrc=$SERCAM_TOP harnsrc=$tb/harness
+	mkdir -p "$SERCAM_BUILD"
+	if [ "$1-$2" != 6.12-arm64 ]; then
+		modsrc=$SERCAM_BUILD/src harnsrc=$SERCAM_BUILD/src/harness
+		mkdir -p "$modsrc"
+		# the sources, not make check's objects beside them
+		local skip=(--exclude='*.o' --exclude='*.ko' --exclude='*.mod'
+			--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a'
+			--exclude=modules.order --exclude=Module.symvers)
+		rsync -a --delete "${skip[@]}" "$SERCAM_TOP/Makefile" "$SERCAM_TOP/Kbuild" \
+			"$SERCAM_TOP/drivers" "$SERCAM_TOP/include" "$modsrc/"
+		rsync -a --delete "${skip[@]}" "$tb/harness/" "$harnsrc/"
+	fi
+}
+
+use_kernel 6.12 arm64
 
 build_module() {
-	tb_log "building sercam.ko against the test kernel (W=1, sparse)"
-	make -s -C "$SERCAM_TOP" KDIR="$kdir" ARCH=arm64 \
-		CROSS_COMPILE="$CROSS_COMPILE" W=1 C=2 modules >"$SERCAM_BUILD/module.log" 2>&1 ||
+	tb_log "building sercam.ko against the $kver $guest_arch test kernel (W=1, sparse)"
+	make -s -C "$modsrc" KDIR="$kdir" ARCH="$TB_KARCH" \
+		CROSS_COMPILE="$TB_CROSS" W=1 C=2 modules >"$SERCAM_BUILD/module.log" 2>&1 ||
 		{ cat "$SERCAM_BUILD/module.log" >&2; tb_die "module build failed"; }
 	if grep -E 'warning:|error:' "$SERCAM_BUILD/module.log" >&2; then
 		tb_die "the module build has warnings"
 	fi
 	# the harness's own test module (WARN_ON on load)
-	make -s -C "$kdir" M="$tb/harness" ARCH=arm64 \
-		CROSS_COMPILE="$CROSS_COMPILE" modules >/dev/null
+	make -s -C "$kdir" M="$harnsrc" ARCH="$TB_KARCH" \
+		CROSS_COMPILE="$TB_CROSS" modules >/dev/null
 }
 
 build_tools() {
 	tb_log "building the camera emulator and the selftests"
+	# the guest's C compiler: on 32-bit ARM with the 64-bit time_t and
+	# file offsets that Debian's armhf (trixie, the guest's userspace)
+	# is built with, and its compiler defaults to (bookworm's cross
+	# compiler does not)
+	local cc=${TB_CROSS}gcc
+	[ "$guest_arch" != arm ] || cc="$cc -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64"
 	make -s -C "$SERCAM_TOP/tools/camemu" O="$SERCAM_BUILD/camemu" >&2
 	make -s -C "$SERCAM_TOP/selftests/sercam" O="$SERCAM_BUILD/selftests" \
-		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
+		CC="$cc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
 	make -s -C "$SERCAM_TOP/tools/bench" O="$SERCAM_BUILD/selftests" \
-		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
+		CC="$cc" SYSROOT="$rootfs/rootfs" KSRC="$ksrc" >&2
 	# the example program a test runs, built as a user would
-	"${CROSS_COMPILE}gcc" -O2 -Wall -Wextra -Werror --sysroot="$rootfs/rootfs" \
+	$cc -O2 -Wall -Wextra -Werror --sysroot="$rootfs/rootfs" \
 		-I"$SERCAM_TOP/include/uapi" -o "$SERCAM_BUILD/selftests/pixy-objects" \
 		"$SERCAM_TOP/tools/examples/pixy-objects.c"
 	make -s -C "$SERCAM_TOP/tools/sercam-attach" O="$SERCAM_BUILD/sercam-attach" \
-		CC="${CROSS_COMPILE}gcc" SYSROOT="$rootfs/rootfs" >&2
+		CC="$cc" SYSROOT="$rootfs/rootfs" >&2
+}
+
+# plan_rows DIR PLAN: PLAN of the plans in DIR with each line "@rows FROM
+# ROW..." replaced by those rows of plan FROM, as they are there (make
+# check-kernels' plans take their rows from the families' own)
+plan_rows() {
+	local dir=$1 plan=$2 line from row n
+	while IFS= read -r line; do
+		case $line in
+		@rows*)
+			# shellcheck disable=SC2086
+			set -- $line
+			from=$2
+			shift 2
+			[ -f "$dir/$from" ] || tb_die "plans/$plan: no plan '$from'"
+			for row; do
+				n=$(awk -v r="$row" '$1 == r' "$dir/$from" | wc -l)
+				[ "$n" -eq 1 ] || tb_die "plans/$plan: plan '$from' has $n rows '$row'"
+				awk -v r="$row" '$1 == r' "$dir/$from"
+			done
+			;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done <"$dir/$plan"
 }
 
 # The tree the guest's initramfs carries: modules, tests, plans.
 build_payload() {
 	local p=$SERCAM_BUILD/payload
 	rm -rf "$p" && mkdir -p "$p/sercam/tests" "$p/lib/modules"
-	make -s -C "$ksrc" O="$kdir" ARCH=arm64 INSTALL_MOD_PATH="$p" \
+	make -s -C "$ksrc" O="$kdir" ARCH="$TB_KARCH" INSTALL_MOD_PATH="$p" \
 		modules_install >/dev/null
-	make -s -C "$kdir" M="$SERCAM_TOP" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
+	make -s -C "$kdir" M="$modsrc" ARCH="$TB_KARCH" CROSS_COMPILE="$TB_CROSS" \
 		CONFIG_VIDEO_SERCAM=m CONFIG_VIDEO_SERCAM_KUNIT_TEST=m \
 		INSTALL_MOD_PATH="$p" modules_install >/dev/null
 	depmod -b "$p" "$kver"
 	mkdir -p "$p/sercam/harness"
-	cp "$tb/harness/sercam_warn_test.ko" "$p/sercam/harness/"
+	cp "$harnsrc/sercam_warn_test.ko" "$p/sercam/harness/"
 	cp "$tb/guest/run-plan.sh" "$p/sercam/"
 	cp -r "$tb/plans" "$p/sercam/plans"
+	local f
+	for f in "$tb"/plans/*; do
+		grep -q '^@rows' "$f" || continue
+		plan_rows "$tb/plans" "${f##*/}" >"$p/sercam/plans/${f##*/}"
+	done
 	cp -r "$SERCAM_BUILD/selftests/." "$p/sercam/tests/"
 	mkdir -p "$p/sercam/bin"
 	cp "$SERCAM_BUILD/sercam-attach/sercam-attach" "$p/sercam/bin/"
@@ -74,7 +134,8 @@ build_payload() {
 guest_cmd() {
 	local plan=$1 out=$2
 	shift 2
-	echo python3 "$tb/guest.py" --kernel "$kdir/arch/arm64/boot/Image" \
+	echo python3 "$tb/guest.py" --arch "$guest_arch" \
+		--kernel "$kdir/arch/$TB_KARCH/boot/$TB_IMAGE" \
 		--rootfs "$rootfs/rootfs.ext4" --busybox "$rootfs/rootfs/bin/busybox" \
 		--payload "${PAYLOAD:-$SERCAM_BUILD/payload}" --camemu "$SERCAM_BUILD/camemu/camemu" \
 		--plan "$plan" --out "$out" "$@"
@@ -178,14 +239,16 @@ host_tests() {
 	"$tb/static-checks.sh" >"$out/static.tap" 2>"$out/static.err" || true
 }
 
-# check_job NAME RES: one of make check's guests beside the main one; its
-# TAP goes to RES/NAME.tap
+# check_job NAME RES [PLAN]: one of make check's guests beside the main
+# one; its TAP goes to RES/NAME.tap. With PLAN, the guest is set up as
+# for NAME (its overlay, rate and camera) but runs PLAN (where NAME is a
+# family's job: make check-kernels' plans; sxh485: the main guest's)
 check_job() {
-	local job=$1 res=$2 d=$SERCAM_BUILD/$1
+	local job=$1 res=$2 d=$SERCAM_BUILD/$1 plan=${3:-$1}
 
 	case $job in
 	stream-*)
-		stream_run "${job#stream-}" "$res/$job.tap" "" "${STREAM_RATE:-230400}"
+		stream_run "${job#stream-}" "$res/$job.tap" "${3:-}" "${STREAM_RATE:-230400}"
 		return
 		;;
 	badconfig | badconfig-long)
@@ -236,10 +299,14 @@ check_job() {
 		guest_run pm "$d/guest" --rate 57600 --overlay "$d/pm.dtso" \
 			>/dev/null 2>&1
 		;;
+	sxh485)
+		# the SXH485 as make check's main guest has it (at 230400)
+		guest_run "${3:-check}" "$d/guest" --rate 230400 >/dev/null 2>&1
+		;;
 	ov528 | ov528-rates)
 		# the OV528 family: a lone camera at address 0, synced at
 		# 115200 and moved to max-speed 230400
-		guest_run "$job" "$d/guest" --rate 115200 \
+		guest_run "$plan" "$d/guest" --rate 115200 \
 			--overlay "$SERCAM_TOP/dts/qemu-virt-ov528-max.dtso" \
 			--camemu-arg=--family --camemu-arg=ov528 >/dev/null 2>&1
 		;;
@@ -255,7 +322,7 @@ check_job() {
 		;;
 	openmv | openmv-long)
 		# an OpenMV camera on stock firmware, the OpenMV Protocol
-		guest_run "$job" "$d/guest" --rate 230400 --timeout 3600 \
+		guest_run "$plan" "$d/guest" --rate 230400 --timeout 3600 \
 			--overlay "$SERCAM_TOP/dts/qemu-virt-openmv.dtso" \
 			--camemu-arg=--family --camemu-arg=omvp >/dev/null 2>&1
 		;;
@@ -313,7 +380,7 @@ check_job() {
 		;;
 	vc0706 | vc0706-faults)
 		# a VC0706 camera powered up at 38400, moved to 115200
-		guest_run "$job" "$d/guest" --rate 38400 \
+		guest_run "$plan" "$d/guest" --rate 38400 \
 			--overlay "$SERCAM_TOP/dts/qemu-virt-vc0706.dtso" \
 			--camemu-arg=--family --camemu-arg=vc0706 \
 			--camemu-arg=--set --camemu-arg=boot-ms=300 >/dev/null 2>&1
@@ -331,7 +398,7 @@ check_job() {
 	pixy)
 		# a Pixy at its default 19200, six objects (two of them
 		# colour codes): frames longer than 20 ms, some dropped
-		guest_run pixy "$d/guest" --rate 19200 \
+		guest_run "$plan" "$d/guest" --rate 19200 \
 			--overlay "$SERCAM_TOP/dts/qemu-virt-pixy.dtso" \
 			--camemu-arg=--family --camemu-arg=pixy >/dev/null 2>&1
 		;;
@@ -348,7 +415,7 @@ check_job() {
 		# JPEG quality 25 (the camera's default is 60): smaller
 		# pictures, the same checks, and v4l2-compliance's streaming
 		# (wire-bound at 57600) in half the time
-		guest_run "$job" "$d/guest" --rate 19200 \
+		guest_run "$plan" "$d/guest" --rate 19200 \
 			--overlay "$SERCAM_TOP/dts/qemu-virt-ascii-u.dtso" \
 			--camemu-arg=--family --camemu-arg=ascii-u \
 			--camemu-arg=--quality --camemu-arg=25 >/dev/null 2>&1
@@ -376,9 +443,12 @@ check_lane() {
 	done
 }
 
-build_module
-build_tools
-build_payload
+# make check-kernels builds for its own kernels (below)
+if [ "$target" != check-kernels ]; then
+	build_module
+	build_tools
+	build_payload
+fi
 
 case $target in
 check)
@@ -496,6 +566,43 @@ check-long)
 	make -s --no-print-directory -C "$SERCAM_TOP/tools/host" O="$SERCAM_BUILD/host" \
 		KSRC="$ksrc" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-600}" || rc=1
 	tb_log "make check-long took $(($(date +%s) - start)) s"
+	exit $rc
+	;;
+check-kernels)
+	# Every camera family on the kernels users run besides make check's
+	# 6.12 arm64: Debian 12's 6.1 (arm64) and 32-bit ARM (6.12, armhf
+	# userspace), each family's guest as make check sets it up, running
+	# plans/kernels-FAMILY (rows taken from the family's own plans). One
+	# guest at a time. KERNELS and KERNEL_FAMILIES choose (for
+	# development); SERIES-ARCH, as build-kernel.sh takes them.
+	start=$(date +%s)
+	res=$SERCAM_TOP/results-kernels
+	rm -rf "$res" && mkdir -p "$res/host"
+	base=$SERCAM_BUILD
+	export STREAM_RATE=115200
+	rc=0
+	for k in ${KERNELS:-6.1-arm64 6.12-arm}; do
+		SERCAM_BUILD=$base/kernels/$k
+		use_kernel "${k%-*}" "${k##*-}"
+		build_module
+		build_tools
+		build_payload
+		tb_log "kernel $kver ($k) ready at $(($(date +%s) - start)) s"
+		for fam in ${KERNEL_FAMILIES:-sxh485 ov528 openmv pixy vc0706 ascii-u stream}; do
+			job=$fam
+			[ "$fam" != stream ] || job=stream-jpeg
+			tb_log "$k: $fam at $(($(date +%s) - start)) s"
+			mkdir -p "$SERCAM_BUILD/tap"
+			check_job "$job" "$SERCAM_BUILD/tap" "kernels-$fam" ||
+				[ -s "$SERCAM_BUILD/tap/$job.tap" ] ||
+				printf 'TAP version 13\nnot ok 1 - %s ran\n1..1\n' "$job" \
+					>"$SERCAM_BUILD/tap/$job.tap"
+			cp "$SERCAM_BUILD/tap/$job.tap" "$res/host/$k-$fam.tap"
+		done
+	done
+	SERCAM_BUILD=$base
+	python3 "$tb/verdict.py" "$res" | tee "$res/verdict.txt" || rc=1
+	tb_log "make check-kernels took $(($(date +%s) - start)) s"
 	exit $rc
 	;;
 fuzz)

@@ -945,7 +945,9 @@ static int omv_wait_frame(struct sercam_camera *cam, int seen)
 	long left, t;
 
 	if (since < OMV_LOCK_INTERVAL_US) {
-		ms = DIV_ROUND_UP(OMV_LOCK_INTERVAL_US - since, USEC_PER_MSEC);
+		/* a 64-bit division: __aeabi_ldivmod on 32-bit ARM */
+		ms = DIV_ROUND_UP_ULL(OMV_LOCK_INTERVAL_US - since,
+				      USEC_PER_MSEC);
 		return sercam_link_sleep(cam->link, ms, &cam->stop);
 	}
 	t = msecs_to_jiffies(ms);

@@ -288,7 +288,7 @@ EXPORT_SYMBOL_GPL(sercam_jpeg_check);
 /* A Huffman table, as T.81 F.2.2.3 decodes it: per code length 1..16. */
 struct sj_huff {
 	const u8 *vals;		/* HUFFVAL, in the JPEG's own DHT */
-	s32 maxcode[16];	/* largest code of the length, -1: none */
+	u16 end[16];		/* past the largest code of the length, 0: none */
 	u16 mincode[16];	/* smallest code of the length */
 	u8 valptr[16];		/* index of its value in @vals */
 	bool defined;
@@ -363,7 +363,7 @@ static int sj_decode(struct sj_scan *s, const struct sj_huff *h)
 		if (b < 0)
 			return b;
 		code = code << 1 | b;
-		if (code <= h->maxcode[l])
+		if (code < h->end[l])
 			return h->vals[h->valptr[l] + code - h->mincode[l]];
 	}
 	return -EILSEQ;
@@ -457,7 +457,7 @@ static int sj_dht(struct sj_scan *s, const u8 *p, u32 n)
 		k = 0;
 		for (l = 0; l < 16; l++) {
 			if (!p[l + 1]) {
-				h->maxcode[l] = -1;
+				h->end[l] = 0;
 			} else {
 				h->valptr[l] = k;
 				h->mincode[l] = code;
@@ -466,7 +466,7 @@ static int sj_dht(struct sj_scan *s, const u8 *p, u32 n)
 				/* no code may be all ones (T.81 C) */
 				if (code >= 2u << l)
 					return -EILSEQ;
-				h->maxcode[l] = code - 1;
+				h->end[l] = code;
 			}
 			code <<= 1;
 		}
@@ -611,7 +611,7 @@ static int sj_scan_decode(struct sj_scan *s)
  * samples, several scans, a height given by DNL, no DHT (MJPEG's default
  * tables).
  *
- * Pure code: no allocation (a little over 1 KiB of stack), each bit of the
+ * Pure code: no allocation (under 1 KiB of stack), each bit of the
  * data read once, safe on any bytes.
  *
  * Return: the number of MCUs decoded (> 0) when the scan is checked and

@@ -418,6 +418,7 @@ static int sercam_link_turnaround(struct sercam_link *link,
 int sercam_link_send_claimed(struct sercam_link *link, const u8 *tx,
 			     size_t len, const struct sercam_stop *stop)
 {
+	unsigned long flags;
 	ssize_t ret;
 
 	lockdep_assert_held(&link->lock);
@@ -440,9 +441,10 @@ int sercam_link_send_claimed(struct sercam_link *link, const u8 *tx,
 		return ret;
 	if (ret != len)
 		return -ETIMEDOUT;
-	u64_stats_update_begin(&link->tx_sync);
+	/* on 32-bit, u64_stats writers must not be preempted */
+	flags = u64_stats_update_begin_irqsave(&link->tx_sync);
 	u64_stats_add(&link->tx_bytes, len);
-	u64_stats_update_end(&link->tx_sync);
+	u64_stats_update_end_irqrestore(&link->tx_sync, flags);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(sercam_link_send_claimed);
@@ -681,6 +683,7 @@ void sercam_link_receive(struct sercam_link *link, const u8 *buf, size_t len)
 {
 	ktime_t start = ktime_get();
 	bool dropped = false;
+	unsigned long flags;
 
 	mutex_lock(&link->rx_lock);
 	link->last_rx = start;
@@ -697,12 +700,12 @@ void sercam_link_receive(struct sercam_link *link, const u8 *buf, size_t len)
 	if (link->listen)
 		queue_delayed_work(system_wq, &link->idle_work,
 				   msecs_to_jiffies(SERCAM_LINK_IDLE_MS));
-	u64_stats_update_begin(&link->rx_sync);
+	flags = u64_stats_update_begin_irqsave(&link->rx_sync);
 	u64_stats_add(&link->rx_bytes, len);
 	if (dropped)
 		u64_stats_add(&link->rx_dropped, len);
 	u64_stats_add(&link->rx_ns, ktime_get_ns() - ktime_to_ns(start));
-	u64_stats_update_end(&link->rx_sync);
+	u64_stats_update_end_irqrestore(&link->rx_sync, flags);
 	mutex_unlock(&link->rx_lock);
 }
 EXPORT_SYMBOL_GPL(sercam_link_receive);

@@ -1049,6 +1049,9 @@ void sercam_cam_unregister(struct sercam_cam *cam)
 	WRITE_ONCE(cam->c.gone.stop, true);
 	sercam_link_cancel(cam->c.link, &cam->c.gone);
 	vb2_video_unregister_device(&cam->vdev);
+	mutex_lock(&cam->queue_lock);
+	sercam_vb2_release_unowned(&cam->queue);
+	mutex_unlock(&cam->queue_lock);
 	v4l2_device_disconnect(&cam->v4l2_dev);
 	debugfs_remove_recursive(cam->debugfs);
 	if (cancel_work_sync(&cam->idle_work))
