@@ -472,7 +472,12 @@ static void start_publish(struct bus *b, int64_t t)
 	o->pub_next = k + 1;
 }
 
-/* Render the slot's frame: header, then the JPEG or the RGB565 pixels. */
+/*
+ * Render the slot's frame: header, then the JPEG or the raw pixels in
+ * the script's pixel format (RGB565 little-endian, or GRAY one byte a
+ * pixel), as the setting is now: set_pixformat applies from the next
+ * frame published.
+ */
 static bool render(struct bus *b)
 {
 	struct omvp *o = b->omvp;
@@ -480,11 +485,12 @@ static bool render(struct bus *b)
 		.w = o->w, .h = o->h, .frame = o->slot_num,
 		.quality = o->quality, .brightness = 0x80, .contrast = 0x80,
 		.texture = o->detail - DETAIL_DEFAULT, .no_addr = true,
+		.gray = o->gray,
 	};
 	struct image img = { 0 };
 	uint8_t *h;
 	float fps = (float)o->fps;
-	uint32_t fbits;
+	uint32_t fbits, bpp = o->gray ? 1 : 2;
 
 	if (b->flush)
 		b->flush(b);
@@ -492,12 +498,14 @@ static bool render(struct bus *b)
 		p.w = o->raw_w;
 		p.h = o->raw_h;
 	}
-	if (o->raw ? pattern_raw(&p, RAW_RGB565LE, &img) :
+	if (o->raw ? pattern_raw(&p, o->gray ? RAW_GRAY8 : RAW_RGB565LE,
+				 &img) :
 		     pattern_jpeg(&p, &img)) {
 		fprintf(stderr, "camemu: frame encoding failed\n");
 		return false;
 	}
-	o->slot_pixfmt = o->raw ? OMV_PIXFMT_RGB565 : OMV_PIXFMT_JPEG;
+	o->slot_pixfmt = !o->raw ? OMV_PIXFMT_JPEG :
+			 o->gray ? OMV_PIXFMT_GRAY : OMV_PIXFMT_RGB565;
 	o->slot_isize = (uint32_t)img.size;
 	o->sn = o->hdr_off + img.size;
 	o->sbuf = xcalloc(1, o->sn);
@@ -510,7 +518,7 @@ static bool render(struct bus *b)
 	put_le(h, p.w, 4);
 	put_le(h + 4, p.h, 4);
 	put_le(h + 8, o->slot_pixfmt, 4);
-	put_le(h + 12, o->raw ? 2 : o->slot_isize, 4);
+	put_le(h + 12, o->raw ? bpp : o->slot_isize, 4);
 	put_le(h + 16, o->hdr_off, 4);
 	memcpy(&fbits, &fps, 4);
 	put_le(h + 20, fbits, 4);
@@ -518,6 +526,7 @@ static bool render(struct bus *b)
 	o->fb_jpeg = !o->raw;
 	o->fb_w = p.w;
 	o->fb_h = p.h;
+	o->fb_bpp = bpp;
 	o->fb_size = o->slot_isize;
 	return true;
 }
@@ -581,7 +590,8 @@ static void hand_over(struct bus *b, int64_t t)
 	}
 	if (b->save_dir) {
 		snprintf(path, sizeof(path), "%s/%u.%s", b->save_dir, r->num,
-			 r->pixfmt == OMV_PIXFMT_JPEG ? "jpg" : "rgb565");
+			 r->pixfmt == OMV_PIXFMT_JPEG ? "jpg" :
+			 omvp_pixfmt_name(r->pixfmt));
 		write_file(path, o->sbuf + o->hdr_off, r->size);
 	}
 }
@@ -719,7 +729,7 @@ static void channel_op(struct bus *b, int64_t t, const struct oreq *r)
 		} else if (o->fb_valid) {
 			put_le(d, o->fb_w, 4);
 			put_le(d + 4, o->fb_h, 4);
-			put_le(d + 8, 2, 4);
+			put_le(d + 8, o->fb_bpp, 4);
 		}
 		reply_data(b, t, chan, op, d, n);
 		return;
@@ -1385,6 +1395,13 @@ int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 		} else {
 			o->boot_raw = true;
 		}
+	} else if (!strcmp(key, "pixformat")) {
+		if (!strcmp(val, "rgb565"))
+			o->gray = false;
+		else if (!strcmp(val, "gray"))
+			o->gray = true;
+		else
+			SET_ERR("pixformat is rgb565 or gray");
 	} else {
 		SET_ERR("unknown key '%s'", key);
 	}
@@ -1412,14 +1429,27 @@ void omvp_status(struct bus *b, struct sbuf *out)
 		    o->slot == SLOT_EMPTY ? 0 : o->slot_num, o->nrec,
 		    newest(o, b->now));
 	sbuf_printf(out,
-		    " fps=%g res=%ux%u quality=%d detail=%d cmd-ms=%g poll-ms=%g publish-ms=%g lock-ms=%g rtx-ms=%g rtx-retries=%u boot-ms=%g board-max=%u init-caps=%s hdr-offset=%u stream-id=%u raw=%s\n",
+		    " fps=%g res=%ux%u quality=%d detail=%d cmd-ms=%g poll-ms=%g publish-ms=%g lock-ms=%g rtx-ms=%g rtx-retries=%u boot-ms=%g board-max=%u init-caps=%s hdr-offset=%u stream-id=%u raw=%s pixformat=%s\n",
 		    o->fps, o->w, o->h, o->quality, o->detail, o->cmd_ms,
 		    o->poll_ms, o->publish_ms, o->lock_ms, o->rtx_ms,
 		    o->rtx_retries, o->boot_ms, o->board_max, icaps,
-		    o->hdr_off, o->stream_id, raw);
+		    o->hdr_off, o->stream_id, raw,
+		    o->gray ? "gray" : "rgb565");
 }
 
 /* ---- records ------------------------------------------------------------ */
+
+const char *omvp_pixfmt_name(uint32_t pixfmt)
+{
+	switch (pixfmt) {
+	case OMV_PIXFMT_JPEG:
+		return "jpeg";
+	case OMV_PIXFMT_GRAY:
+		return "gray";
+	default:
+		return "rgb565";
+	}
+}
 
 const struct oframe_rec *omvp_frame(const struct omvp *o, uint32_t num)
 {
@@ -1434,8 +1464,8 @@ void omvp_frame_line(struct sbuf *out, const char *prefix,
 {
 	sbuf_printf(out,
 		    "%s %u res=%ux%u pixfmt=%s size=%u sha256=%s captured_ns=%lld published_ns=%lld locked_ns=%lld\n",
-		    prefix, r->num, r->w, r->h,
-		    r->pixfmt == OMV_PIXFMT_JPEG ? "jpeg" : "rgb565", r->size,
+		    prefix, r->num, r->w, r->h, omvp_pixfmt_name(r->pixfmt),
+		    r->size,
 		    r->sha, (long long)r->t_cap, (long long)r->t_pub,
 		    (long long)r->t_lock);
 }

@@ -89,6 +89,7 @@ enum {
 
 #define OMV_PIXFMT_JPEG		0x06060000u
 #define OMV_PIXFMT_RGB565	0x0c030002u
+#define OMV_PIXFMT_GRAY		0x08020001u
 
 /* SYS_EVENT codes */
 #define OMV_EV_SOFT_REBOOT	2
@@ -165,6 +166,11 @@ struct omvp {
 	unsigned int stream_id;
 	bool boot_raw;		/* raw preview on at cold boot */
 	unsigned int boot_raw_w, boot_raw_h;
+	/*
+	 * The script's sensor.set_pixformat: GRAYSCALE (true) or RGB565.
+	 * Raw frames go in it; JPEGs of a gray frame have one component.
+	 */
+	bool gray;
 	/* power and line */
 	bool plugged;
 	int64_t boot_until;	/* deaf and mute before this */
@@ -203,7 +209,7 @@ struct omvp {
 	int64_t last_lock;
 	/* live framebuffer fields (SHAPE) */
 	bool fb_valid, fb_jpeg;
-	unsigned int fb_w, fb_h;
+	unsigned int fb_w, fb_h, fb_bpp;
 	uint32_t fb_size;
 	/* records */
 	struct oframe_rec *rec;
@@ -237,7 +243,8 @@ void omvp_powercycle(struct bus *b);
 /*
  * A setting by its option / "set" key (rate, fps, res, quality, detail,
  * cmd-ms, poll-ms, publish-ms, lock-ms, rtx-ms, rtx-retries, boot-ms,
- * max-payload, caps, hdr-offset, stream-id, raw); 0, or -1 with @err.
+ * max-payload, caps, hdr-offset, stream-id, raw, pixformat); 0, or -1
+ * with @err.
  */
 int omvp_set(struct bus *b, const char *key, const char *val, char *err,
 	     size_t errlen);
@@ -258,6 +265,8 @@ void omvp_caps_str(unsigned int caps, char *buf, size_t len);
 size_t omvp_pack(uint8_t *out, uint8_t seq, uint8_t chan, uint8_t flags,
 		 uint8_t op, const void *p, size_t n);
 
+/* "jpeg", "rgb565" or "gray": the manifest's name of a header pixfmt */
+const char *omvp_pixfmt_name(uint32_t pixfmt);
 const struct oframe_rec *omvp_frame(const struct omvp *o, uint32_t num);
 /* "<prefix> N res=WxH pixfmt=P size=S sha256=H captured_ns=.. published_ns=.. locked_ns=..\n" */
 void omvp_frame_line(struct sbuf *out, const char *prefix,

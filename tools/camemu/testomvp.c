@@ -1595,7 +1595,7 @@ static void test_control(void)
 	ofresh("poll-ms=0");
 	s = octl("status");
 	tap_ok(!strncmp(s, "ok family=omvp rate=921600 guest=921600 plugged=1 booting=0 seq=0 caps=crc,seq,ack,events max-payload=4082 awaiting-ack=0 streaming=0 raw-on=0 slot=empty ", 147) &&
-	       strstr(s, " fps=10 res=320x240 quality=80 detail=1 cmd-ms=0.1 poll-ms=0 publish-ms=2 lock-ms=10 rtx-ms=500 rtx-retries=3 boot-ms=1000 board-max=4082 init-caps=crc,seq,ack,events hdr-offset=32 stream-id=3 raw=off\n"),
+	       strstr(s, " fps=10 res=320x240 quality=80 detail=1 cmd-ms=0.1 poll-ms=0 publish-ms=2 lock-ms=10 rtx-ms=500 rtx-retries=3 boot-ms=1000 board-max=4082 init-caps=crc,seq,ack,events hdr-offset=32 stream-id=3 raw=off pixformat=rgb565\n"),
 	       "status: the defaults");
 	tap_ok(!strcmp(octl("set res 160x120"), "ok\n") &&
 	       !strcmp(octl("set quality 50"), "ok\n") &&
