@@ -61,6 +61,7 @@ const char ctl_help_omvp[] =
 	"                                     publish-ms, lock-ms, rtx-ms, boot-ms MS,\n"
 	"                                     rtx-retries N, max-payload N, caps LIST,\n"
 	"                                     hdr-offset N, stream-id N, raw off|WxH,\n"
+	"                                     pixformat rgb565|gray,\n"
 	"                                     guest-rate R|unknown|follow, verbose 0|1)\n"
 	"status                        -> ok family=omvp rate=.. guest=.. plugged=.. seq=..\n"
 	"                                 caps=.. streaming=.. slot=.. ...\n"

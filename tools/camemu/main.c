@@ -171,9 +171,12 @@ static void usage(FILE *f)
 "  --caps LIST          caps after boot and SYNC: crc,seq,ack,events (all) or none\n"
 "  --hdr-offset N       frame header size, the header's offset field (32)\n"
 "  --stream-id N        channel number of \"stream\" (3)\n"
-"  --raw off|WxH        raw RGB565 preview on at cold boot, at WxH (off)\n"
-"  --manifest and --save-frames (DIR/<frame>.jpg or .rgb565) record the frames\n"
-"  LOCK hands to the host: frame N res=WxH pixfmt=P size=S sha256=H\n"
+"  --raw off|WxH        raw preview on at cold boot, at WxH (off)\n"
+"  --pixformat rgb565|gray\n"
+"                       the script's sensor.set_pixformat (rgb565): raw frames\n"
+"                       in it (gray: 1 byte a pixel), gray JPEGs one-component\n"
+"  --manifest and --save-frames (DIR/<frame>.jpg, .rgb565 or .gray) record the\n"
+"  frames LOCK hands to the host: frame N res=WxH pixfmt=P size=S sha256=H\n"
 "  captured_ns=T published_ns=T locked_ns=T\n"
 "\n"
 "Pixy camera (--family pixy; also --rate (19200, up to 4000000), --fps (50);\n"
@@ -781,11 +784,11 @@ static void setup_ov528(const char *const *ov_val, const char *quality,
 #define OMVP_OPT0 3000
 static const char *const omvp_keys[] = {
 	"poll-ms", "publish-ms", "lock-ms", "rtx-ms", "rtx-retries", "boot-ms",
-	"max-payload", "caps", "hdr-offset", "stream-id", "raw",
+	"max-payload", "caps", "hdr-offset", "stream-id", "raw", "pixformat",
 	/* shared */
 	"rate", "fps", "res", "quality", "cmd-ms",
 };
-#define OMVP_OWN 11
+#define OMVP_OWN 12
 
 static void setup_omvp(const char **omvp_val)
 {
@@ -898,6 +901,7 @@ int main(int argc, char **argv)
 		{ "hdr-offset", required_argument, NULL, OMVP_OPT0 + 8 },
 		{ "stream-id", required_argument, NULL, OMVP_OPT0 + 9 },
 		{ "raw", required_argument, NULL, OMVP_OPT0 + 10 },
+		{ "pixformat", required_argument, NULL, OMVP_OPT0 + 11 },
 		{ "objects", required_argument, NULL, PIXY_OPT0 + 0 },
 		{ "scene-seed", required_argument, NULL, PIXY_OPT0 + 1 },
 		{ "max-blocks", required_argument, NULL, PIXY_OPT0 + 2 },

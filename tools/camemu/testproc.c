@@ -1578,6 +1578,9 @@ static void test_omvp_options(void)
 		"--family omvp --caps crc,foo",
 		"--family omvp --raw 3x3",
 		"--family omvp --hdr-offset 20",
+		"--family omvp --pixformat yuv",
+		"--family omvp --pixformat GRAY",
+		"--family stream --pixformat gray",
 		"--family omvp --fault junk",
 		"--family omvp --fault badhcrc addr=1",
 		"--family omvp --fault 'nak 1 4 op=13'",
@@ -1586,12 +1589,34 @@ static void test_omvp_options(void)
 	};
 	static const char *const doc[] = {
 		"nak [N] [CODE] [op=OP]", "op=02 for SET_CAPS",
+		"--pixformat rgb565|gray", "pixformat rgb565|gray,",
 	};
+	struct proc p;
+	char us[256], cs[256];
+	const char *args[] = { "--family", "omvp", "--uart", us, "--ctl", cs,
+			       "--pixformat", "gray", NULL };
+	int c;
+	char *s;
 
 	tap_ok(options_fail(bad, ARRAY_SIZE(bad)),
 	       "omvp options with another family, other families' options and bad omvp values fail");
 	tap_ok(help_mentions(doc, ARRAY_SIZE(doc), NULL),
-	       "--help documents nak op=OP");
+	       "--help documents nak op=OP, --pixformat and set pixformat");
+	snprintf(us, sizeof(us), "%s", path_in("u9.sock"));
+	snprintf(cs, sizeof(cs), "%s", path_in("c9.sock"));
+	if (!tap_ok(start(&p, args), "camemu --family omvp --pixformat gray starts"))
+		return;
+	c = connect_unix(cs);
+	s = ctl_cmd(c, "status");
+	tap_ok(!strncmp(s, "ok family=omvp ", 15) &&
+	       strstr(s, " stream-id=3 raw=off pixformat=gray\n"),
+	       "--pixformat gray: status ends raw=off pixformat=gray");
+	tap_ok(!strcmp(ctl_cmd(c, "set pixformat rgb565"), "ok\n") &&
+	       strstr(ctl_cmd(c, "status"), " raw=off pixformat=rgb565\n") &&
+	       !strncmp(ctl_cmd(c, "set pixformat yuv"), "err ", 4),
+	       "set pixformat rgb565 over the control socket; set pixformat yuv refused");
+	close(c);
+	stop(&p);
 }
 
 /* --family vc0706 and ascii-u over the UART and control sockets */
