@@ -1724,6 +1724,204 @@ static void test_detail_res(void)
 	       "set res applies from the next frame published");
 }
 
+/* ---- the script's pixel format (set_pixformat) --------------------------- */
+
+/* Whether @d is pattern frame @num at @w x @h as GRAY (@gray) or RGB565 LE. */
+static bool raw_is_pattern(const uint8_t *d, size_t n, uint32_t num,
+			   unsigned int w, unsigned int h, bool gray)
+{
+	struct pattern_params p = {
+		.w = w, .h = h, .frame = num, .quality = 80,
+		.brightness = 0x80, .contrast = 0x80, .no_addr = true,
+	};
+	uint8_t *rgb = xmalloc(3 * (size_t)w * h);
+	bool same = n == (size_t)w * h * (gray ? 1 : 2);
+
+	/* computed here from the RGB pattern, not with raw_convert */
+	pattern_render(&p, rgb);
+	for (size_t i = 0; same && i < (size_t)w * h; i++) {
+		const uint8_t *q = rgb + 3 * i;
+
+		if (gray)
+			same = d[i] == ((q[0] * 77 + q[1] * 150 + q[2] * 29) >> 8);
+		else
+			same = get_le(d + 2 * i, 2) ==
+			       ((uint32_t)(q[0] >> 3) << 11 |
+				(uint32_t)(q[1] >> 2) << 5 | q[2] >> 3);
+	}
+	free(rgb);
+	return same;
+}
+
+/*
+ * The locked frame read whole: its header (w, h, pixfmt, size, offset 32,
+ * fps) and its length; the image into *img, *n bytes.
+ */
+static bool raw_frame(unsigned int w, unsigned int h, uint32_t pixfmt,
+		      uint32_t bpp, const uint8_t **img, size_t *n)
+{
+	uint32_t total = xsize();
+	struct xres x = xread(3, 0, total);
+	float fps = 20;
+	uint32_t fbits;
+
+	memcpy(&fbits, &fps, 4);
+	*img = x.d + 32;
+	*n = x.n >= 32 ? x.n - 32 : 0;
+	return x.ok && total == 32 + w * h * bpp && x.n == total &&
+	       get_le(x.d, 4) == w && get_le(x.d + 4, 4) == h &&
+	       get_le(x.d + 8, 4) == pixfmt && get_le(x.d + 12, 4) == bpp &&
+	       get_le(x.d + 16, 4) == 32 && get_le(x.d + 20, 4) == fbits;
+}
+
+static void test_pixformat(void)
+{
+	const struct oframe_rec *r;
+	const uint8_t *img;
+	struct xres x;
+	size_t n;
+	uint8_t p[12], *d = NULL;
+	char want[160], name[160], sha[65], dsha[65];
+	int64_t end;
+
+	/* the default: RGB565, as before */
+	ofresh("poll-ms=0 fps=20 res=64x48");
+	tap_ok(strstr(octl("status"), " raw=off pixformat=rgb565\n") != NULL,
+	       "pixformat: rgb565 by default (status pixformat=rgb565, last)");
+	hsync();
+	ioctl2(OMV_STREAM_RAW_CTRL, 1);
+	ioctl2(OMV_STREAM_CTRL, 1);
+	lock_frame(300);
+	tap_ok(raw_frame(64, 48, OMV_PIXFMT_RGB565, 2, &img, &n) &&
+	       raw_is_pattern(img, n, O()->rec[0].num, 64, 48, false),
+	       "default pixformat, raw on: RGB565 64x48, size 2, 32 + 6144 bytes, the pattern");
+
+	/* gray, raw on at RAW_CFG 40x30 */
+	ofresh("poll-ms=0 fps=20 res=64x48 pixformat=gray");
+	OB.save_dir = xstrdup(tdir);
+	tap_ok(strstr(octl("status"), " raw=off pixformat=gray\n") != NULL,
+	       "pixformat=gray: status pixformat=gray");
+	hsync();
+	put_le(p, OMV_STREAM_RAW_CFG, 4);
+	put_le(p + 4, 40, 4);
+	put_le(p + 8, 30, 4);
+	xact(3, OMV_CH_IOCTL, p, 12);
+	ioctl2(OMV_STREAM_RAW_CTRL, 1);
+	ioctl2(OMV_STREAM_CTRL, 1);
+	tap_ok(lock_frame(300), "gray, raw on: a frame is locked");
+	r = &O()->rec[0];
+	tap_ok(raw_frame(40, 30, OMV_PIXFMT_GRAY, 1, &img, &n) && n == 1200,
+	       "gray raw frame: width 40, height 30, pixfmt 0x08020001, size 1, offset 32, fps; SIZE and READ 32 + 40*30 bytes");
+	tap_ok(raw_is_pattern(img, n, r->num, 40, 30, true),
+	       "gray raw frame: each byte the pattern's grey (77 R + 150 G + 29 B) >> 8, a function of frame number and size");
+	{
+		struct pattern_params pp = {
+			.w = 40, .h = 30, .frame = r->num, .quality = 80,
+			.brightness = 0x80, .contrast = 0x80, .no_addr = true,
+		};
+		struct image g;
+
+		tap_ok(!pattern_raw(&pp, RAW_GRAY8, &g) && g.size == n &&
+		       !memcmp(g.data, img, n),
+		       "gray raw frame: the image module's RAW_GRAY8 pattern, byte for byte");
+		image_free(&g);
+	}
+	/* the manifest record, frame N, --save-frames */
+	sha256_hex(img, n, sha);
+	snprintf(want, sizeof(want), "ok %u res=40x30 pixfmt=gray size=1200 sha256=%s ",
+		 r->num, sha);
+	snprintf(name, sizeof(name), "frame %u", r->num);
+	tap_ok(r->pixfmt == OMV_PIXFMT_GRAY && r->size == 1200 &&
+	       !strcmp(r->sha, sha) &&
+	       !strncmp(octl(name), want, strlen(want)),
+	       "gray raw frame handed: frame N says pixfmt=gray size=1200 and the pixels' SHA-256");
+	snprintf(name, sizeof(name), "%s/%u.gray", tdir, r->num);
+	dsha[0] = 0;
+	if (!read_file(name, &d, &n)) {
+		sha256_hex(d, n, dsha);
+		free(d);
+	}
+	tap_ok(n == 1200 && !strcmp(dsha, sha),
+	       "--save-frames: DIR/N.gray, the exact 1200 pixel bytes");
+	x = xact(3, OMV_CH_SHAPE, NULL, 0);
+	tap_ok(x.ok && x.n == 12 && get_le(x.d, 4) == 40 &&
+	       get_le(x.d + 4, 4) == 30 && get_le(x.d + 8, 4) == 1,
+	       "SHAPE of a gray raw frame: 40, 30, 1 byte per pixel");
+	xact(3, OMV_CH_UNLOCK, NULL, 0);
+
+	/* back to rgb565 at run time: the next frame published */
+	tap_ok(!strcmp(octl("set pixformat rgb565"), "ok\n") &&
+	       strstr(octl("status"), " pixformat=rgb565\n") && lock_frame(300) &&
+	       raw_frame(40, 30, OMV_PIXFMT_RGB565, 2, &img, &n) &&
+	       raw_is_pattern(img, n, O()->rec[1].num, 40, 30, false) &&
+	       O()->rec[1].pixfmt == OMV_PIXFMT_RGB565,
+	       "set pixformat rgb565: the next frame is RGB565, size 2, 32 + 40*30*2 bytes, the pattern");
+	xact(3, OMV_CH_UNLOCK, NULL, 0);
+	/* a frame already published keeps its format */
+	end = OB.now + 500 * MS;
+	while (O()->slot != SLOT_READY && OB.now < end)
+		owait(1 * MS);
+	octl("set pixformat gray");
+	lock_frame(300);
+	tap_ok(raw_frame(40, 30, OMV_PIXFMT_RGB565, 2, &img, &n),
+	       "set pixformat gray while a frame is ready: that frame stays RGB565");
+	xact(3, OMV_CH_UNLOCK, NULL, 0);
+	lock_frame(300);
+	tap_ok(raw_frame(40, 30, OMV_PIXFMT_GRAY, 1, &img, &n) &&
+	       raw_is_pattern(img, n, O()->rec[3].num, 40, 30, true),
+	       "... and the frame published after it is gray");
+	xact(3, OMV_CH_UNLOCK, NULL, 0);
+	/* a soft reboot restarts the script: still gray, raw still on */
+	octl("reset silent");
+	hsync();
+	lock_frame(300);
+	tap_ok(strstr(octl("status"), " pixformat=gray\n") &&
+	       raw_frame(40, 30, OMV_PIXFMT_GRAY, 1, &img, &n),
+	       "pixformat survives a soft reboot (the script sets it again)");
+	xact(3, OMV_CH_UNLOCK, NULL, 0);
+
+	/* gray, raw off: a one-component JPEG of the same picture */
+	ioctl2(OMV_STREAM_RAW_CTRL, 0);
+	lock_frame(300);
+	{
+		struct pattern_params pp = {
+			.w = 64, .h = 48, .frame = O()->rec[O()->nrec - 1].num,
+			.quality = 80, .brightness = 0x80, .contrast = 0x80,
+			.no_addr = true, .gray = true,
+		};
+		struct image g;
+		unsigned int w, h;
+		int nc = 0;
+		uint32_t total = xsize();
+
+		x = xread(3, 0, total);
+		tap_ok(x.ok && x.n == total && total > 32 &&
+		       get_le(x.d + 8, 4) == OMV_PIXFMT_JPEG &&
+		       get_le(x.d + 12, 4) == total - 32 &&
+		       !jpeg_probe(x.d + 32, total - 32, &w, &h, &nc) &&
+		       w == 64 && h == 48 && nc == 1 && !pattern_jpeg(&pp, &g) &&
+		       g.size == total - 32 && !memcmp(g.data, x.d + 32, g.size),
+		       "gray, raw off: JPEG frames (pixfmt 0x06060000, size = bytes), one component, 64x48, the gray pattern's JPEG");
+		image_free(&g);
+	}
+	xact(3, OMV_CH_UNLOCK, NULL, 0);
+	tap_ok(!strncmp(octl("set pixformat yuv"), "err ", 4) &&
+	       !strncmp(octl("set pixformat GRAY"), "err ", 4) &&
+	       strstr(octl("status"), " pixformat=gray\n"),
+	       "set pixformat takes rgb565 or gray only");
+	free(OB.save_dir);
+	OB.save_dir = NULL;
+
+	/* raw preview at cold boot (--raw) in gray */
+	ofresh("poll-ms=0 fps=20 res=64x48 raw=32x16 pixformat=gray");
+	hsync();
+	ioctl2(OMV_STREAM_CTRL, 1);
+	lock_frame(300);
+	tap_ok(raw_frame(32, 16, OMV_PIXFMT_GRAY, 1, &img, &n) &&
+	       raw_is_pattern(img, n, O()->rec[0].num, 32, 16, true),
+	       "--raw 32x16 --pixformat gray: gray raw frames from boot, 32 + 512 bytes");
+}
+
 /* ---- a careful host on a noisy line ------------------------------------ */
 
 /* The next packet with both CRCs right, skipping damaged bytes. */
@@ -1889,6 +2087,7 @@ void omvp_unit_tests(void)
 	test_nak_op();
 	test_control();
 	test_detail_res();
+	test_pixformat();
 	test_noisy_line();
 	bus_free(&OB);
 	free(R.d);
