@@ -19,10 +19,12 @@
  *
  * JPEG frames are the size the camera's script chose: each frame's header
  * gives it, and G_FMT follows (V4L2_EVENT_SOURCE_CHANGE). So does the
- * frame rate (G_PARM). Raw RGB565 frames are the size the host chose: the
- * firmware sends raw frames at the RAW_CFG size while raw streaming is on,
- * unless one does not fit, which it JPEG-encodes. A frame in another
- * format or size than streaming asked for is never delivered as good.
+ * frame rate (G_PARM). Raw RGB565 and GRAY frames are the size the host
+ * chose: the firmware sends raw frames at the RAW_CFG size while raw
+ * streaming is on, unless one does not fit, which it JPEG-encodes. Their
+ * pixel format is the one the camera's script set the sensor to, which
+ * the host cannot change. A frame in another format or size than
+ * streaming asked for is never delivered as good.
  *
  * Copyright (C) 2026 The sercam authors
  */
@@ -169,24 +171,53 @@ struct omv_cam {
 
 /*
  * JPEG first: the size the camera's script chooses (any_size), nominally
- * 320x240. Then raw RGB565 at sizes the host asks for with RAW_CFG, none
- * under OMV_PAYLOAD_MAX bytes (a first fragment fits its buffer whole).
+ * 320x240. Then raw RGB565 and GRAY (a script in sensor.GRAYSCALE) at
+ * sizes the host asks for with RAW_CFG, none under OMV_PAYLOAD_MAX bytes
+ * (a first fragment fits its buffer whole): so GRAY has no 80x60. RGB565
  * 80x60 comes in 0.42 s at 230400 baud, within the 2 s applications
  * commonly wait for a frame. The firmware's RGB565 byte order is
  * UNCONFIRMED; the emulator sends it little-endian, V4L2_PIX_FMT_RGB565's
- * order. No GRAY: nothing to test it against.
+ * order.
  */
 static const struct sercam_mode omv_modes[] = {
 	{ .fourcc = V4L2_PIX_FMT_JPEG, .width = 320, .height = 240 },
 	{ .fourcc = V4L2_PIX_FMT_RGB565, .width = 80, .height = 60 },
 	{ .fourcc = V4L2_PIX_FMT_RGB565, .width = 160, .height = 120 },
 	{ .fourcc = V4L2_PIX_FMT_RGB565, .width = 320, .height = 240 },
+	{ .fourcc = V4L2_PIX_FMT_GREY, .width = 160, .height = 120 },
+	{ .fourcc = V4L2_PIX_FMT_GREY, .width = 320, .height = 240 },
 };
 
-/* The frames are raw RGB565 at the mode's size, not JPEG. */
+/* The camera's pixel format for a mode's frames (OMV_PIXFMT_*). */
+static u32 omv_pixfmt(const struct sercam_mode *m)
+{
+	switch (m->fourcc) {
+	case V4L2_PIX_FMT_RGB565:
+		return OMV_PIXFMT_RGB565;
+	case V4L2_PIX_FMT_GREY:
+		return OMV_PIXFMT_GRAY;
+	default:
+		return OMV_PIXFMT_JPEG;
+	}
+}
+
+/* A raw pixel format's name, NULL for another */
+static const char *omv_raw_name(u32 pixfmt)
+{
+	switch (pixfmt) {
+	case OMV_PIXFMT_RGB565:
+		return "RGB565";
+	case OMV_PIXFMT_GRAY:
+		return "GRAY";
+	default:
+		return NULL;
+	}
+}
+
+/* The frames are raw at the mode's size, not JPEG. */
 static bool omv_raw(const struct sercam_mode *m)
 {
-	return m->fourcc == V4L2_PIX_FMT_RGB565;
+	return omv_pixfmt(m) != OMV_PIXFMT_JPEG;
 }
 
 static bool omv_give_up(int ret)
@@ -828,11 +859,21 @@ static int omv_wrong_frame(struct sercam_camera *cam,
 	const struct sercam_mode *m = cam->mode;
 
 	sercam_fstat_add(cam, OMV_STAT_WRONG, 1);
-	if (omv_raw(m))
+	if (omv_raw(m) && omv_raw_name(fr->pixfmt) &&
+	    fr->pixfmt != omv_pixfmt(m))
 		dev_warn_ratelimited(cam->dev,
-				     "a frame of %u bytes, %ux%u in pixel format %#010x, is not the %ux%u RGB565 asked for (too large for the camera to send raw?)\n",
+				     "a raw %s frame, not the %s asked for: the camera's script sets the pixel format (sensor.set_pixformat(sensor.%s) gives %s)\n",
+				     omv_raw_name(fr->pixfmt),
+				     omv_raw_name(omv_pixfmt(m)),
+				     omv_pixfmt(m) == OMV_PIXFMT_GRAY ?
+				     "GRAYSCALE" : "RGB565",
+				     omv_raw_name(omv_pixfmt(m)));
+	else if (omv_raw(m))
+		dev_warn_ratelimited(cam->dev,
+				     "a frame of %u bytes, %ux%u in pixel format %#010x, is not the %ux%u %s asked for (too large for the camera to send raw?)\n",
 				     total, fr->width, fr->height, fr->pixfmt,
-				     m->width, m->height);
+				     m->width, m->height,
+				     omv_raw_name(omv_pixfmt(m)));
 	else
 		dev_warn_ratelimited(cam->dev,
 				     "a frame in pixel format %#010x: only JPEG is taken\n",
@@ -905,7 +946,7 @@ static int omv_fetch(struct sercam_camera *cam, struct sercam_frame *f)
 	 */
 	if (unlock)
 		oc->session = false;
-	want = raw ? OMV_PIXFMT_RGB565 : OMV_PIXFMT_JPEG;
+	want = omv_pixfmt(m);
 	if (omv_frame_check(&fr, total - fr.offset, want, m->width,
 			    m->height))
 		return omv_wrong_frame(cam, &fr, total);
@@ -1100,8 +1141,9 @@ static void omv_fill_mode(struct sercam_camera *cam, struct sercam_mode *m)
 
 	m->capture_us = OMV_INTERVAL_US_DEFAULT;
 	if (omv_raw(m)) {
-		/* exactly one frame: two bytes a pixel, no header */
-		m->max_size = m->width * m->height * 2;
+		/* exactly one frame: its pixels, no header */
+		m->max_size = m->width * m->height *
+			      (omv_pixfmt(m) == OMV_PIXFMT_GRAY ? 1 : 2);
 		m->typical_size = m->max_size;
 		return;
 	}
