@@ -16,6 +16,12 @@
  *                                  and good frames follow once it is off;
  *                                  with STAT (counters, comma-separated),
  *                                  their sum grew: the fault struck
+ *   sercam_stream set SETTING UNDO N [STAT]
+ *                                  the same with an emulator setting (its
+ *                                  `set SETTING`) standing for the fault,
+ *                                  `set UNDO` ending it: e.g. the OpenMV
+ *                                  script's pixel format changed under a
+ *                                  raw stream
  *   sercam_stream unplug           the camera goes silent mid-frame and
  *                                  comes back: the frame it cut is never
  *                                  good, and whole frames follow (length
@@ -241,7 +247,12 @@ static long long stat_sum(const char *names)
 	return sum;
 }
 
-static void test_fault(const char *spec, int count, const char *moved)
+/*
+ * @on and @off: the emulator commands that start and end the fault; @spec
+ * names it.
+ */
+static void test_fault(const char *spec, const char *on, const char *off,
+		       int count, const char *moved)
 {
 	long long before[NUM_FAULT_STATS], v, was = moved ? stat_sum(moved) : 0;
 	struct got g, after;
@@ -254,9 +265,9 @@ static void test_fault(const char *spec, int count, const char *moved)
 		ksft_exit_fail_msg("start streaming\n");
 	/* a frame first: the fault strikes a stream under way */
 	collect(1, &g, false);
-	emu_do("fault %s", spec);
+	emu_do("%s", on);
 	collect(count, &g, false);
-	emu_do("fault clear");
+	emu_do("%s", off);
 	ksft_print_msg("with '%s': %d good, %d errors\n", spec, g.good, g.bad);
 	/* the counters this family has (-1: not one of its) that moved */
 	for (i = 0; i < NUM_FAULT_STATS; i++) {
@@ -280,6 +291,17 @@ static void test_fault(const char *spec, int count, const char *moved)
 				 "%s: the driver counted it (%s %lld -> %lld)\n",
 				 spec, moved, was, stat_sum(moved));
 	cam_stop(&c);
+}
+
+/* test_fault() with `VERB ON` and `VERB OFF` */
+static void run_fault(const char *spec, const char *verb, const char *on,
+		      const char *off, int count, const char *moved)
+{
+	char a[EMU_LINE], b[EMU_LINE];
+
+	snprintf(a, sizeof(a), "%s %s", verb, on);
+	snprintf(b, sizeof(b), "%s %s", verb, off);
+	test_fault(spec, a, b, count, moved);
 }
 
 static void test_unplug(void)
@@ -419,7 +441,7 @@ int main(int argc, char **argv)
 {
 	ksft_print_header();
 	if (argc < 2)
-		ksft_exit_fail_msg("usage: %s clean N | drops | fault SPEC N [STAT] | unplug | silent | resize WxH\n",
+		ksft_exit_fail_msg("usage: %s clean N | drops | fault SPEC N [STAT] | set SETTING UNDO N [STAT] | unplug | silent | resize WxH\n",
 				   argv[0]);
 	if (cam_open(&c))
 		ksft_exit_fail_msg("no sercam video node\n");
@@ -428,7 +450,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "drops"))
 		test_drops();
 	else if (!strcmp(argv[1], "fault") && argc > 3)
-		test_fault(argv[2], atoi(argv[3]), argc > 4 ? argv[4] : NULL);
+		run_fault(argv[2], "fault", argv[2], "clear", atoi(argv[3]),
+			  argc > 4 ? argv[4] : NULL);
+	else if (!strcmp(argv[1], "set") && argc > 4)
+		run_fault(argv[2], "set", argv[2], argv[3], atoi(argv[4]),
+			  argc > 5 ? argv[5] : NULL);
 	else if (!strcmp(argv[1], "unplug"))
 		test_unplug();
 	else if (!strcmp(argv[1], "silent"))
