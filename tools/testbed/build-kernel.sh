@@ -8,7 +8,8 @@
 # kernel-SERIES.config where they exist (what that architecture or series
 # needs on top). The build directory is keyed by the source package
 # version, the fragments and the cross compiler, so a warm run finds it
-# done. Prints the build directory (the KDIR for the module).
+# done. Prints the build directory (the KDIR for the module). With
+# SERCAM_CACHED_ONLY set, a kernel not in the cache is not built: exit 3.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +37,7 @@ if [ -f "$out/.sercam-complete" ]; then
 	printf '%s\n' "$out"
 	exit 0
 fi
+[ -z "${SERCAM_CACHED_ONLY:-}" ] || exit 3
 
 tb_log "building the $series $arch test kernel in $out (cold: about 10 minutes on 2 cores)"
 tb_prune "$out"

@@ -8,7 +8,8 @@
 # list, so it is built once. The same tree is the sysroot the selftests are
 # cross-built against, which is how they link Debian's libjpeg-turbo and
 # OpenSSL for the guest. Prints the directory holding rootfs/ and
-# rootfs.ext4.
+# rootfs.ext4. With SERCAM_CACHED_ONLY set, one not in the cache is not
+# built: exit 3.
 #
 # build-rootfs.sh apps: the arm64 one plus OpenCV's Python binding, for
 # the applications job alone: it more than doubles the image (819 MB to
@@ -42,6 +43,7 @@ if [ -f "$out/.sercam-complete" ]; then
 	printf '%s\n' "$out"
 	exit 0
 fi
+[ -z "${SERCAM_CACHED_ONLY:-}" ] || exit 3
 
 tb_log "unpacking the $TB_DEB guest userspace into $out (cold: a few minutes)"
 tb_prune "$out"
