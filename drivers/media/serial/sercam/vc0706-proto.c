@@ -4,6 +4,7 @@
  *
  * Copyright (C) 2026 The sercam authors
  */
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
@@ -229,4 +230,85 @@ int vc_rx_feed(struct vc_rx *r, const u8 *buf, size_t len, size_t *used)
 	*used = i;
 	r->seen += i;
 	return ret;
+}
+
+/* An unasked motion report, 76 sn 39 00 00, as vc_motion_feed()'s window holds it */
+static u64 vc_motion_word(u8 sn)
+{
+	return (u64)VC_REPLY_START << 32 | (u64)sn << 24 | (u64)VC_MOTION << 16;
+}
+
+#define VC_WIN_MASK	GENMASK_ULL(8 * VC_HDR_LEN - 1, 0)
+
+/**
+ * vc_motion_feed() - find unasked motion reports in bytes no reply awaits
+ * @win: the last bytes seen, newest lowest; the caller's, zero at first
+ * @sn: the camera's serial number
+ * @buf: bytes
+ * @len: how many
+ *
+ * Return: the motion reports these bytes completed.
+ */
+unsigned int vc_motion_feed(u64 *win, u8 sn, const u8 *buf, size_t len)
+{
+	u64 report = vc_motion_word(sn);
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		*win = (*win << 8 | buf[i]) & VC_WIN_MASK;
+		n += *win == report;
+	}
+	return n;
+}
+
+/**
+ * vc_motion_rest() - the rest of a motion report begun before a reply
+ * @win: as vc_motion_feed() left it, with bytes no reply awaited
+ * @sn: the camera's serial number
+ * @buf: the first bytes a reply parser is about to take
+ * @len: how many
+ * @used: set to how many of them were the report's (0: none)
+ *
+ * A report the camera sent just as an exchange began is split: its start
+ * went to vc_motion_feed(), its end comes with the reply, where the parser
+ * would skip it as noise before the reply's 0x76. When @win ends with a
+ * report's start and @buf goes on with its end, those bytes are the
+ * report's. A start followed by anything else was noise, and is
+ * forgotten. Call before each run a reply parser takes: once a call has
+ * left bytes to the parser, the window holds no report's start, and later
+ * calls take none.
+ *
+ * Return: true when @buf completed a report.
+ */
+bool vc_motion_rest(u64 *win, u8 sn, const u8 *buf, size_t len,
+		    size_t *used)
+{
+	u64 report = vc_motion_word(sn);
+	unsigned int have, need, i;
+
+	*used = 0;
+	/* the most of the report's first bytes the window ends with */
+	for (have = VC_HDR_LEN - 1; have; have--)
+		if ((*win & GENMASK_ULL(8 * have - 1, 0)) ==
+		    report >> (8 * (VC_HDR_LEN - have)))
+			break;
+	if (!have)
+		return false;
+	need = VC_HDR_LEN - have;
+	for (i = 0; i < need && i < len; i++)
+		if (buf[i] != (u8)(report >> (8 * (need - 1 - i))))
+			break;
+	if (i < need && i < len) {
+		*win = 0;	/* not the report's rest */
+		return false;
+	}
+	*used = i;
+	if (i < need) {
+		/* all of @buf is the report's; more of it to come */
+		vc_motion_feed(win, sn, buf, len);
+		return false;
+	}
+	*win = 0;
+	return true;
 }

@@ -90,5 +90,8 @@ int vc_baud_code(u32 baud, u8 code[2]);
 u8 vc_quality_ratio(unsigned int quality);
 void vc_rx_start(struct vc_rx *r, u8 sn, u8 cmd, u8 *dst, u32 dlen);
 int vc_rx_feed(struct vc_rx *r, const u8 *buf, size_t len, size_t *used);
+unsigned int vc_motion_feed(u64 *win, u8 sn, const u8 *buf, size_t len);
+bool vc_motion_rest(u64 *win, u8 sn, const u8 *buf, size_t len,
+		    size_t *used);
 
 #endif /* _VC0706_PROTO_H */

@@ -157,9 +157,19 @@ struct vc_xctx {
 static void vc_rx(struct sercam_xfer *x, const u8 *buf, size_t len)
 {
 	struct vc_xctx *xc = x->ctx;
+	struct vc_cam *vc = xc->cam->priv;
 	size_t used;
 	int ret;
 
+	/* a motion report's end, begun before this exchange */
+	if (vc_motion_rest(&vc->mwin, vc->sn, buf, len, &used)) {
+		sercam_fstat_add(xc->cam, VC_STAT_MOTION, 1);
+		sercam_camera_motion(xc->cam);
+	}
+	if (used == len)
+		return;
+	buf += used;
+	len -= used;
 	ret = vc_rx_feed(xc->r, buf, len, &used);
 	if (ret == -EINPROGRESS)
 		return;
@@ -293,16 +303,11 @@ static void vc_listen(void *ctx, const u8 *buf, size_t len, ktime_t t)
 {
 	struct sercam_camera *cam = ctx;
 	struct vc_cam *vc = cam->priv;
-	u64 report = (u64)VC_REPLY_START << 32 | (u64)vc->sn << 24 |
-		     VC_MOTION << 16;
-	size_t i;
+	unsigned int n = vc_motion_feed(&vc->mwin, vc->sn, buf, len);
 
-	for (i = 0; i < len; i++) {
-		vc->mwin = (vc->mwin << 8 | buf[i]) & GENMASK_ULL(39, 0);
-		if (vc->mwin == report) {
-			sercam_fstat_add(cam, VC_STAT_MOTION, 1);
-			sercam_camera_motion(cam);
-		}
+	while (n--) {
+		sercam_fstat_add(cam, VC_STAT_MOTION, 1);
+		sercam_camera_motion(cam);
 	}
 }
 

@@ -153,11 +153,63 @@ static void frame_read(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, feed(&r, bad, sizeof(bad), 18), -EBADMSG);
 }
 
+/* Motion reports between replies, and one split by an exchange's start. */
+static void motion_split(struct kunit *test)
+{
+	static const u8 report[] = { 0x76, 0x01, 0x39, 0x00, 0x00 };
+	static const u8 reply[] = { 0x76, 0x01, 0x36, 0x00, 0x00 };
+	u8 run[sizeof(report) + sizeof(reply)];
+	struct vc_rx r = {};
+	size_t used;
+	u64 win = 0;
+
+	/* whole, twice, between noise: counted each time */
+	KUNIT_EXPECT_EQ(test, vc_motion_feed(&win, 1, report, 5), 1);
+	KUNIT_EXPECT_EQ(test, vc_motion_feed(&win, 1, (u8 []){ 0x12 }, 1), 0);
+	KUNIT_EXPECT_EQ(test, vc_motion_feed(&win, 1, report, 5), 1);
+	/* another camera's */
+	KUNIT_EXPECT_EQ(test, vc_motion_feed(&win, 0, report, 5), 0);
+	/* a whole report leaves no start behind */
+	vc_motion_feed(&win, 1, report, 5);
+	KUNIT_EXPECT_FALSE(test, vc_motion_rest(&win, 1, report + 3, 2, &used));
+	KUNIT_EXPECT_EQ(test, used, 0);
+
+	/* begun before the exchange, ended with its reply in one run */
+	win = 0;
+	KUNIT_EXPECT_EQ(test, vc_motion_feed(&win, 1, report, 3), 0);
+	memcpy(run, report + 3, 2);
+	memcpy(run + 2, reply, sizeof(reply));
+	KUNIT_EXPECT_TRUE(test, vc_motion_rest(&win, 1, run, 7, &used));
+	KUNIT_EXPECT_EQ(test, used, 2);
+	vc_rx_start(&r, 1, VC_FBUF_CTRL, NULL, 0);
+	KUNIT_EXPECT_EQ(test, vc_rx_feed(&r, run + 2, 5, &used), 0);
+	KUNIT_EXPECT_EQ(test, r.motion, 0);
+	/* ... and later runs of that exchange are the parser's */
+	KUNIT_EXPECT_FALSE(test, vc_motion_rest(&win, 1, report + 3, 2, &used));
+	KUNIT_EXPECT_EQ(test, used, 0);
+
+	/* its end over two runs */
+	win = 0;
+	vc_motion_feed(&win, 1, report, 1);
+	KUNIT_EXPECT_FALSE(test, vc_motion_rest(&win, 1, report + 1, 1, &used));
+	KUNIT_EXPECT_EQ(test, used, 1);
+	KUNIT_EXPECT_TRUE(test, vc_motion_rest(&win, 1, report + 2, 3, &used));
+	KUNIT_EXPECT_EQ(test, used, 3);
+
+	/* a start that was noise: the reply is left whole to the parser */
+	win = 0;
+	vc_motion_feed(&win, 1, report, 2);
+	KUNIT_EXPECT_FALSE(test, vc_motion_rest(&win, 1, reply, 5, &used));
+	KUNIT_EXPECT_EQ(test, used, 0);
+	KUNIT_EXPECT_EQ(test, win, 0);
+}
+
 static struct kunit_case vc0706_proto_cases[] = {
 	KUNIT_CASE(commands),
 	KUNIT_CASE(baud_and_quality),
 	KUNIT_CASE(replies),
 	KUNIT_CASE(frame_read),
+	KUNIT_CASE(motion_split),
 	{}
 };
 
