@@ -25,8 +25,10 @@
 #    captures from the emulated SXH485 camera, byte-exact (plans/deb);
 #    one boot: the first install's modules differ from those only by
 #    the marker;
-# 5. apt-get purge leaves the system as it was before the first install;
-# 6. the README's by-hand path, dkms add . from a checkout, works and
+# 5. apt-get install --reinstall of the new version, then a downgrade to
+#    the first: DKMS rebuilds each time, without error;
+# 6. apt-get purge leaves the system as it was before the first install;
+# 7. the README's by-hand path, dkms add . from a checkout, works and
 #    undoes the same way.
 # The chroot runs in mount and PID namespaces of its own: the host's
 # mounts and /lib/modules are not touched.
@@ -231,6 +233,28 @@ upd_only() {
 	return 1
 }
 
+# mods_are STEP MARK [SAME]: the modules in updates/dkms, as one check:
+# each built by STEP (newer than its stamp) for arm64 with MARK (mod_is),
+# with SAME the srcversion it had after the first install; and nothing
+# else there. Sets ok.
+mods_are() {
+	local m
+	ok=ok
+	for m in $mods; do
+		if ! mod_is "$upd/$m.ko" "$2"; then
+			echo "# $m.ko: $why"
+			ok=
+		elif ! [ "$upd/$m.ko" -nt "$out/stamp-$1" ]; then
+			echo "# $m.ko: older than the $1"
+			ok=
+		elif [ -n "${3:-}" ] && [ "$srcv" != "${srcv0[$m]:-}" ]; then
+			echo "# $m.ko: srcversion $srcv, ${srcv0[$m]:-none} after the install"
+			ok=
+		fi
+	done
+	upd_only || ok=
+}
+
 # overlays_ok TREE: every overlay of TREE's dts/ compiled (dtc -@) in
 # /usr/share/sercam/overlays, with its source as TREE has it; a Raspberry
 # Pi's under the name its own build instructions give it (dtc ... -o
@@ -433,7 +457,26 @@ steps=$(awk '!/^#/ && NF { print $1 }' "$tb/plans/deb" | tr '\n' ' ')
 ran=$(sed -n 's/^# step \([^ ]*\)$/\1/p' "$out/guest/guest.tap" 2>/dev/null | tr '\n' ' ')
 check "guest: plans/deb's steps all reported (${ran:-none})" [ "$ran" = "$steps" ]
 
-# 5. purge: nothing left behind
+# 5. the same version again (dpkg: prerm upgrade, postinst configure with
+# the same version), then back to the first (a downgrade, which apt does
+# only when told): DKMS removes and rebuilds each time
+apt_step reinstall "reinstall: apt-get install --reinstall ./${newdeb##*/}" \
+	install -y --no-install-recommends --reinstall "/mnt/debs/${newdeb##*/}"
+installed_only reinstall "$next" "$version"
+mods_are reinstall "$next"
+tap "$ok" "reinstall: DKMS rebuilt the modules, $next's, for arm64 $kver, and only those"
+check "reinstall: sercam-attach rebuilt, $next's (it runs: --help has the mark)" \
+	attach_says reinstall "upgrade test $next"
+apt_step downgrade "downgrade: apt-get install --allow-downgrades ./${deb##*/} over $next" \
+	install -y --no-install-recommends --allow-downgrades "/mnt/debs/${deb##*/}"
+installed_only downgrade "$version" "$next"
+mods_are downgrade "" same
+tap "$ok" "downgrade: DKMS rebuilt the modules, $version's again (no mark, the first install's srcversion), for arm64 $kver, and only those"
+pkg_files downgrade "$out/pkg-old" "$out/pkg-new"
+check "downgrade: sercam-attach rebuilt, $version's (it runs: --help without the mark)" \
+	attach_says downgrade ""
+
+# 6. purge: nothing left behind
 if in_root apt-get -o DPkg::Path="$path" purge -y sercam-dkms >"$out/purge.log" 2>&1; then
 	tap ok "apt-get purge sercam-dkms"
 else
@@ -462,7 +505,7 @@ else
 	tap "" "the chroot's files after the purge are those before the install"
 fi
 
-# 6. DKMS by hand from a checkout, the README's first command: dkms add
+# 7. DKMS by hand from a checkout, the README's first command: dkms add
 # reads the name and version from dkms.conf (its build is the package's)
 mkdir -p "$out/mnt/src"
 (cd "$top" && git ls-files -z) | (cd "$top" && xargs -0 cp --parents -t "$out/mnt/src")
