@@ -263,7 +263,10 @@ mods_are() {
 # overlays_ok TREE: every overlay of TREE's dts/ compiled (dtc -@) in
 # /usr/share/sercam/overlays, with its source as TREE has it; a Raspberry
 # Pi's under the name its own build instructions give it (dtc ... -o
-# NAME.dtbo). Sets blobs to their number.
+# NAME.dtbo), the one for config.txt's dtoverlay=. One without (the
+# kernel's trees' rpi-free-uart0, applied with fdtoverlay) under the
+# name the user guide gives it: sercam-F.dtbo for rpi-F.dtso. Sets
+# blobs to their number.
 overlays_ok() {
 	local t=$1 ov=$root/usr/share/sercam/overlays srcs o d name ok=0
 	blobs=$(find "$ov" -name '*.dtbo' | wc -l)
@@ -280,6 +283,11 @@ overlays_ok() {
 		cmp -s "$d" "$ov/source/${d##*/}" || { echo "# no source ${d##*/} (as $t has it)"; ok=1; }
 		case ${d##*/} in rpi-*) ;; *) continue ;; esac
 		name=$(sed -n 's/.*dtc -@ .* -o \([^ ]*\.dtbo\) .*/\1/p' "$d")
+		if [ -z "$name" ] && ! grep -q 'dtc ' "$d"; then
+			name=sercam-${d##*/rpi-}
+			name=${name%.dtso}.dtbo
+			echo "# ${d##*/}: no build instructions, as $name"
+		fi
 		if [ -z "$name" ] || [ ! -f "$ov/$name" ]; then
 			echo "# ${d##*/}: no ${name:-named} overlay"
 			ok=1
@@ -384,7 +392,7 @@ check "modules.dep of $kver names the DKMS modules" \
 check "the postinst built sercam-attach for amd64 (it runs: --help)" attach_says install ""
 ok=ok
 overlays_ok "$top" || ok=
-tap "$ok" "$blobs overlays compiled (dtc -@) in /usr/share/sercam/overlays, with their sources; Raspberry Pi's as their dtoverlay= names"
+tap "$ok" "$blobs overlays compiled (dtc -@) in /usr/share/sercam/overlays, with their sources; Raspberry Pi's as their dtoverlay= names (or sercam-F.dtbo)"
 check "the udev rule installed" \
 	cmp -s "$top/tools/sercam-attach/90-sercam-attach.rules" "$root/lib/udev/rules.d/90-sercam-attach.rules"
 unit=$root/lib/systemd/system/sercam-attach@.service
