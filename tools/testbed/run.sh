@@ -471,16 +471,16 @@ check)
 	# the wire, and a streaming camera does not wait); its other two
 	# framings are in check-long, at 230400 on a quiet machine.
 	export STREAM_RATE=115200
-	# Those in the third are judged against the camera's clock to a
-	# few milliseconds (Pixy's frame clock), or against v4l2-compliance's
-	# 2 s with frames that take most of it (OpenMV at 230400): beside
-	# another guest at the same priority, a 2-core host stalls them
-	# (seen: Pixy's guest stalled around most of its frames, an OpenMV
-	# frame later than 2 s). Lane one runs them right after the main
-	# guest, lane two still yielding.
+	# A third list, "first", is taken out of the second: its jobs are
+	# judged against the camera's clock to a few milliseconds (Pixy's
+	# frame clock), or against v4l2-compliance's 2 s with frames that
+	# take most of it (OpenMV at 230400). Beside another guest at the
+	# same priority a 2-core host stalls them (seen: Pixy's guest stalled
+	# around most of its frames, an OpenMV frame later than 2 s). Lane
+	# one runs them right after the main guest, lane two still yielding.
 	printf '%s\n' pixy openmv >"$queue.first"
 	printf '%s\n' ov528 stream-jpeg vc0706 attach ov528-bus ascii-u >"$queue.after"
-	# held while the main guest runs
+	# held while the main guest and the "first" list run
 	exec 9>"$queue.main"
 	flock 9
 	(
