@@ -12,6 +12,9 @@ above them. A plan announcing more tests than ran counts the missing ones
 as failed. Exits non-zero when a test failed, the guest kernel log has a
 splat (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, hung task, kmemleak
 report), or the guest hung (RESULTS/guest/steps.txt says which step).
+
+A failed test is printed with the diagnostics ("# ..." lines) its test
+printed before it, a few lines each: CI keeps only what this prints.
 """
 
 import glob
@@ -36,12 +39,18 @@ SPLATS = [
     (re.compile(r"Kernel panic"), "panic"),
 ]
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+# Diagnostics kept for a failed test, and for a whole run's summary.
+NOTES_PER_FAILURE = 8
+NOTES_IN_ALL = 80
 
 
 def parse_tap(text):
-    """Leaf results of a TAP/KTAP text, and the missing count of its plan."""
+    """Leaf results of a TAP/KTAP text (ok, name, directive, the
+    diagnostics printed since the result before), and the missing count
+    of its plan."""
     results = []
     plan = None
+    notes = []
     for line in text.splitlines():
         line = TIMESTAMP.sub("", line)
         m = PLAN.match(line)
@@ -49,19 +58,25 @@ def parse_tap(text):
             plan = int(m.group(2))
             if plan == 0 and m.group(3):
                 # "1..0 # SKIP why": the whole program skipped
-                return [(True, "all", m.group(3))], 0
+                return [(True, "all", m.group(3), [])], 0
+            continue
+        if line.lstrip().startswith("#"):
+            note = line.strip().lstrip("#").strip()
+            if note and not note.startswith(("Totals:", "Planned tests")):
+                notes.append(note)
             continue
         m = RESULT.match(line)
         if not m:
             continue
         indent, status, _num, name, directive = m.groups()
         results.append((len(indent), status == "ok", name.strip(),
-                        (directive or "").strip()))
+                        (directive or "").strip(), notes[-NOTES_PER_FAILURE:]))
+        notes = []
     leaves = []
-    for i, (depth, ok, name, directive) in enumerate(results):
+    for i, (depth, ok, name, directive, why) in enumerate(results):
         if i and results[i - 1][0] > depth:
             continue  # a parent: its subtests are counted
-        leaves.append((ok, name, directive))
+        leaves.append((ok, name, directive, why))
     top = sum(1 for r in results if r[0] == 0)
     missing = max(0, plan - top) if plan is not None else 0
     return leaves, missing
@@ -95,13 +110,14 @@ def main():
         streams += [("guest/" + n, t) for n, t in sections(gtap)]
 
     passed = failed = skipped = 0
+    notes_left = NOTES_IN_ALL
     problems = []
     for source, text in streams:
         leaves, missing = parse_tap(text)
         if not leaves and not missing:
             problems.append(f"{source}: no TAP results")
             failed += 1
-        for ok, name, directive in leaves:
+        for ok, name, directive, why in leaves:
             if directive.upper().startswith("SKIP"):
                 skipped += 1
             elif ok:
@@ -109,6 +125,10 @@ def main():
             else:
                 failed += 1
                 problems.append(f"{source}: not ok - {name}")
+                for note in why:
+                    if notes_left > 0:
+                        problems.append(f"    # {note}")
+                        notes_left -= 1
         if missing:
             failed += missing
             problems.append(f"{source}: {missing} planned test(s) never ran")
@@ -145,9 +165,11 @@ def main():
         print("TAP version 13")
         for source, text in streams:
             leaves, missing = parse_tap(text)
-            for ok, name, directive in leaves:
+            for ok, name, directive, why in leaves:
                 n += 1
                 skip = f" # {directive}" if directive.upper().startswith("SKIP") else ""
+                for note in why if not ok else []:
+                    print(f"# {note}")
                 print(f"{'ok' if ok else 'not ok'} {n} - {source}: {name}{skip}")
             for _ in range(missing):
                 n += 1
